@@ -1,0 +1,252 @@
+//! `Dense`: `y = activation(x · kernel + bias)`.
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Ix1, Ix2, Zip, s};
+use serde_json::json;
+
+use super::{Layer, Mode, Param, name_from_json, shape_from_json};
+use crate::activation::ActivationSpec;
+use crate::linalg::gemm_cols;
+use crate::{Activation, Error, Initializer, Result, Rng};
+
+/// A fully connected layer, like `keras.layers.Dense`.
+///
+/// ```
+/// use neurust_nn::{Activation, Dense, Initializer};
+/// let hidden = Dense::new(256).activation("relu");
+/// let out = Dense::new(10).activation(Activation::Softmax).kernel_initializer(Initializer::HeNormal);
+/// let no_bias = Dense::new(3).use_bias(false);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Dense {
+    units: usize,
+    activation: ActivationSpec,
+    kernel_init: Result<Initializer>,
+    bias_init: Result<Initializer>,
+    use_bias: bool,
+    input_shape: Option<Vec<usize>>,
+    name: String,
+    resolved: Activation,
+    kernel: Option<Param>,
+    bias: Option<Param>,
+    /// The pre-activation, kept only for activations whose backward needs it.
+    z: Array2<f32>,
+}
+
+impl Dense {
+    /// A layer with `units` outputs, linear activation, glorot-uniform kernel, zero bias.
+    pub fn new(units: usize) -> Self {
+        Dense {
+            units,
+            activation: ActivationSpec::Typed(Activation::Linear),
+            kernel_init: Ok(Initializer::GlorotUniform),
+            bias_init: Ok(Initializer::Zeros),
+            use_bias: true,
+            input_shape: None,
+            name: String::new(),
+            resolved: Activation::Linear,
+            kernel: None,
+            bias: None,
+            z: Array2::zeros((0, 0)),
+        }
+    }
+
+    /// The activation, by value or by name ("relu", "softmax", ...).
+    pub fn activation(mut self, activation: impl Into<ActivationSpec>) -> Self {
+        self.activation = activation.into();
+        self
+    }
+
+    /// How the kernel is initialised (default glorot_uniform); a value or a name.
+    pub fn kernel_initializer(mut self, init: impl IntoInitializer) -> Self {
+        self.kernel_init = init.into_initializer();
+        self
+    }
+
+    /// How the bias is initialised (default zeros); a value or a name.
+    pub fn bias_initializer(mut self, init: impl IntoInitializer) -> Self {
+        self.bias_init = init.into_initializer();
+        self
+    }
+
+    /// Whether the layer adds a bias (default true).
+    pub fn use_bias(mut self, use_bias: bool) -> Self {
+        self.use_bias = use_bias;
+        self
+    }
+
+    /// Declares the per-sample input shape when this is the first layer, e.g. `[784]`.
+    pub fn input_shape(mut self, shape: impl AsRef<[usize]>) -> Self {
+        self.input_shape = Some(shape.as_ref().to_vec());
+        self
+    }
+
+    /// Names the layer (else the model calls it "dense", "dense_1", ...).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {
+        let units = c.get("units").and_then(|u| u.as_u64()).ok_or_else(|| Error::Io("Dense config lacks units".into()))?;
+        let text = |k: &str, d: &str| c.get(k).and_then(|v| v.as_str()).unwrap_or(d).to_string();
+        let mut d = Dense::new(units as usize)
+            .activation(text("activation", "linear"))
+            .kernel_initializer(text("kernel_initializer", "glorot_uniform").as_str())
+            .bias_initializer(text("bias_initializer", "zeros").as_str())
+            .use_bias(c.get("use_bias").and_then(|b| b.as_bool()).unwrap_or(true));
+        d.input_shape = shape_from_json(c.get("input_shape"));
+        d.name = name_from_json(c);
+        Ok(d)
+    }
+
+    fn kernel2(&self) -> ArrayView2<'_, f32> {
+        let k = self.kernel.as_ref().expect("Dense is built before use");
+        k.value.view().into_dimensionality::<Ix2>().expect("kernel is 2-D")
+    }
+}
+
+/// Something that names an initialiser: an [`Initializer`] or its Keras name.
+pub trait IntoInitializer {
+    /// The initialiser, or the error listing the valid names.
+    fn into_initializer(self) -> Result<Initializer>;
+}
+impl IntoInitializer for Initializer {
+    fn into_initializer(self) -> Result<Initializer> {
+        Ok(self)
+    }
+}
+impl IntoInitializer for &str {
+    fn into_initializer(self) -> Result<Initializer> {
+        self.parse()
+    }
+}
+
+impl Layer for Dense {
+    fn class_name(&self) -> &'static str {
+        "Dense"
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn set_name(&mut self, name: String) {
+        self.name = name;
+    }
+    fn declared_input_shape(&self) -> Option<&[usize]> {
+        self.input_shape.as_deref()
+    }
+
+    fn output_shape(&self, input: &[usize]) -> Result<Vec<usize>> {
+        self.activation.resolve()?;
+        self.kernel_init.clone()?;
+        self.bias_init.clone()?;
+        if self.units == 0 {
+            return Err(Error::invalid(format!("{}: Dense needs at least one unit, got 0", self.name)));
+        }
+        match input {
+            [_] => Ok(vec![self.units]),
+            _ => Err(Error::shape(
+                format!("the input of {}", self.name),
+                "(n, features): add Flatten() before Dense",
+                crate::error::fmt_shape("n", input),
+            )),
+        }
+    }
+
+    fn param_count(&self, input: &[usize]) -> usize {
+        input.iter().product::<usize>() * self.units + if self.use_bias { self.units } else { 0 }
+    }
+
+    fn build(&mut self, input: &[usize], rng: &mut Rng) -> Result<()> {
+        self.output_shape(input)?;
+        self.resolved = self.activation.resolve()?;
+        let fan_in = input[0];
+        let mut kernel = Param::zeros("kernel", &[fan_in, self.units]);
+        let (values, _) = kernel.slices();
+        self.kernel_init.clone()?.fill(values, fan_in, self.units, rng);
+        self.kernel = Some(kernel);
+        self.bias = if self.use_bias {
+            let mut bias = Param::zeros("bias", &[self.units]);
+            self.bias_init.clone()?.fill(bias.slices().0, fan_in, self.units, rng);
+            Some(bias)
+        } else {
+            None
+        };
+        Ok(())
+    }
+
+    fn output_activation(&self) -> Option<Activation> {
+        Some(self.resolved)
+    }
+
+    fn forward(&mut self, x: ArrayView2<f32>, mut y: ArrayViewMut2<f32>, _mode: &mut Mode) {
+        let act = self.resolved;
+        let bias = self.bias.as_ref().map(|b| b.value.view().into_dimensionality::<Ix1>().expect("bias is 1-D"));
+        let row_wise = matches!(act, Activation::Softmax);
+        gemm_cols(x, self.kernel2(), y.view_mut(), false, |cols, mut block| {
+            if let Some(b) = &bias {
+                block += &b.slice(s![cols]);
+            }
+            if !row_wise && !act.needs_input() {
+                act.forward(block);
+            }
+        });
+        if act.needs_input() {
+            self.z = y.to_owned();
+        }
+        if row_wise || act.needs_input() {
+            act.forward(y);
+        }
+    }
+
+    fn backward(
+        &mut self,
+        x: ArrayView2<f32>,
+        y: ArrayView2<f32>,
+        mut dy: ArrayViewMut2<f32>,
+        dx: Option<ArrayViewMut2<f32>>,
+        dy_is_preactivation: bool,
+    ) {
+        if !dy_is_preactivation {
+            let z = self.resolved.needs_input().then(|| self.z.view());
+            self.resolved.backward(z, y, dy.view_mut());
+        }
+        let dz = dy.view();
+        if let Some(bias) = self.bias.as_mut() {
+            let mut g = bias.grad.view_mut().into_dimensionality::<Ix1>().expect("bias is 1-D");
+            g.fill(0.0);
+            for row in dz.axis_iter(Axis(0)) {
+                Zip::from(&mut g).and(&row).for_each(|g, &d| *g += d);
+            }
+        }
+        let kernel = self.kernel.as_mut().expect("Dense is built before use");
+        let gk = kernel.grad.view_mut().into_dimensionality::<Ix2>().expect("kernel is 2-D");
+        gemm_cols(x.t(), dz, gk, false, |_, _| {});
+        if let Some(dx) = dx {
+            gemm_cols(dz, self.kernel2().t(), dx, false, |_, _| {});
+        }
+    }
+
+    fn visit_params(&mut self, f: &mut dyn FnMut(&mut Param)) {
+        self.kernel.iter_mut().chain(self.bias.iter_mut()).for_each(f);
+    }
+
+    fn params(&self) -> Vec<&Param> {
+        self.kernel.iter().chain(self.bias.iter()).collect()
+    }
+
+    fn config(&self) -> serde_json::Value {
+        let activation = match &self.activation {
+            ActivationSpec::Typed(a) => a.to_string(),
+            ActivationSpec::Named(n) => n.clone(),
+        };
+        json!({
+            "name": self.name,
+            "units": self.units,
+            "activation": activation,
+            "use_bias": self.use_bias,
+            "kernel_initializer": self.kernel_init.as_ref().map_or("glorot_uniform", |i| i.name()),
+            "bias_initializer": self.bias_init.as_ref().map_or("zeros", |i| i.name()),
+            "input_shape": self.input_shape,
+        })
+    }
+}

@@ -1,0 +1,94 @@
+//! `Dropout`: inverted dropout, active only while training.
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
+use serde_json::json;
+
+use super::{Layer, Mode, name_from_json};
+use crate::{Error, Result};
+
+/// Sets a fraction `rate` of its inputs to zero while training and scales the rest by
+/// `1 / (1 - rate)`, so inference needs no rescaling (Keras's inverted dropout).
+///
+/// ```
+/// use neurust_nn::Dropout;
+/// let drop = Dropout::new(0.2);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Dropout {
+    rate: f32,
+    name: String,
+    /// 0 or 1/(1-rate) per element of the latest training batch.
+    mask: Array2<f32>,
+}
+
+impl Dropout {
+    /// Drops each input with probability `rate`, which must lie in `[0, 1)`.
+    pub fn new(rate: f32) -> Self {
+        Dropout { rate, name: String::new(), mask: Array2::zeros((0, 0)) }
+    }
+
+    /// Names the layer.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {
+        let rate = c.get("rate").and_then(|r| r.as_f64()).ok_or_else(|| Error::Io("Dropout config lacks rate".into()))?;
+        Ok(Dropout::new(rate as f32).name(name_from_json(c)))
+    }
+}
+
+impl Layer for Dropout {
+    fn class_name(&self) -> &'static str {
+        "Dropout"
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn set_name(&mut self, name: String) {
+        self.name = name;
+    }
+
+    fn output_shape(&self, input: &[usize]) -> Result<Vec<usize>> {
+        if !(0.0..1.0).contains(&self.rate) {
+            return Err(Error::invalid(format!("{}: Dropout rate must be in [0, 1), got {}", self.name, self.rate)));
+        }
+        Ok(input.to_vec())
+    }
+
+    fn is_identity(&self, training: bool) -> bool {
+        !training || self.rate == 0.0
+    }
+
+    fn forward(&mut self, x: ArrayView2<f32>, mut y: ArrayViewMut2<f32>, mode: &mut Mode) {
+        if !mode.training {
+            y.assign(&x);
+            return;
+        }
+        if self.mask.dim() != x.dim() {
+            self.mask = Array2::zeros(x.dim());
+        }
+        let keep = 1.0 / (1.0 - self.rate);
+        let rng = &mut *mode.rng;
+        self.mask.iter_mut().for_each(|m| *m = if rng.uniform() < self.rate { 0.0 } else { keep });
+        Zip::from(&mut y).and(&x).and(&self.mask).for_each(|y, &x, &m| *y = x * m);
+    }
+
+    fn backward(
+        &mut self,
+        _x: ArrayView2<f32>,
+        _y: ArrayView2<f32>,
+        dy: ArrayViewMut2<f32>,
+        dx: Option<ArrayViewMut2<f32>>,
+        _: bool,
+    ) {
+        if let Some(mut dx) = dx {
+            Zip::from(&mut dx).and(&dy).and(&self.mask).for_each(|dx, &dy, &m| *dx = dy * m);
+        }
+    }
+
+    fn config(&self) -> serde_json::Value {
+        json!({ "name": self.name, "rate": self.rate })
+    }
+}

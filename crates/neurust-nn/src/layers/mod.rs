@@ -1,0 +1,121 @@
+//! Layers: each is a config until the model builds it for an input shape, then it owns its
+//! weights and gradients and runs forward and backward on batches of rows.
+
+mod activation;
+mod dense;
+mod dropout;
+mod flatten;
+
+pub use activation::ActivationLayer;
+pub use dense::Dense;
+pub use dropout::Dropout;
+pub use flatten::Flatten;
+
+use ndarray::{ArrayD, ArrayView2, ArrayViewMut2};
+
+use crate::{Activation, Result, Rng};
+
+/// A trainable tensor and its gradient, both of the same shape.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The Keras name of the tensor: "kernel" or "bias".
+    pub name: &'static str,
+    /// The values.
+    pub value: ArrayD<f32>,
+    /// dLoss/dvalue from the latest backward pass.
+    pub grad: ArrayD<f32>,
+}
+
+impl Param {
+    pub(crate) fn zeros(name: &'static str, shape: &[usize]) -> Self {
+        Param { name, value: ArrayD::zeros(shape), grad: ArrayD::zeros(shape) }
+    }
+
+    /// The values and gradient as flat slices (both are always in standard layout).
+    pub fn slices(&mut self) -> (&mut [f32], &[f32]) {
+        let v = self.value.as_slice_mut().expect("parameters are contiguous");
+        let g = self.grad.as_slice().expect("gradients are contiguous");
+        (v, g)
+    }
+}
+
+/// Whether a forward pass is for training (dropout active) or inference.
+pub struct Mode<'a> {
+    /// True inside `fit` and `train_on_batch`.
+    pub training: bool,
+    /// The generator for dropout masks.
+    pub rng: &'a mut Rng,
+}
+
+/// One layer of a [`Sequential`](crate::Sequential) model. Activations are rows of
+/// per-sample features: a batch is a matrix `(batch, features)`.
+pub trait Layer: Send {
+    /// The Keras class name: "Dense", "Dropout", ...
+    fn class_name(&self) -> &'static str;
+    /// The layer's name in the model ("dense_1"); empty until the model names it.
+    fn name(&self) -> &str;
+    /// Sets the name.
+    fn set_name(&mut self, name: String);
+    /// The per-sample input shape this layer declares (Keras's `input_shape`), if any.
+    fn declared_input_shape(&self) -> Option<&[usize]> {
+        None
+    }
+    /// The per-sample output shape for a per-sample input shape; checks names and arguments.
+    fn output_shape(&self, input: &[usize]) -> Result<Vec<usize>>;
+    /// How many parameters the layer has for that input shape.
+    fn param_count(&self, _input: &[usize]) -> usize {
+        0
+    }
+    /// Creates the weights for the input shape.
+    fn build(&mut self, _input: &[usize], _rng: &mut Rng) -> Result<()> {
+        Ok(())
+    }
+    /// True when the layer leaves its input unchanged in this mode (the model then skips it).
+    fn is_identity(&self, _training: bool) -> bool {
+        false
+    }
+    /// The activation that ends this layer, so a loss can fuse with it.
+    fn output_activation(&self) -> Option<Activation> {
+        None
+    }
+    /// Computes `y` from `x`.
+    fn forward(&mut self, x: ArrayView2<f32>, y: ArrayViewMut2<f32>, mode: &mut Mode);
+    /// From `dy` = dLoss/dy (which it may overwrite) stores parameter gradients and writes
+    /// dLoss/dx into `dx` when asked. With `dy_is_preactivation`, `dy` is already the
+    /// gradient before the layer's [output activation](Layer::output_activation).
+    fn backward(
+        &mut self,
+        x: ArrayView2<f32>,
+        y: ArrayView2<f32>,
+        dy: ArrayViewMut2<f32>,
+        dx: Option<ArrayViewMut2<f32>>,
+        dy_is_preactivation: bool,
+    );
+    /// Visits the trainable parameters in Keras's order (kernel, then bias).
+    fn visit_params(&mut self, _f: &mut dyn FnMut(&mut Param)) {}
+    /// Visits the parameters read-only.
+    fn params(&self) -> Vec<&Param> {
+        Vec::new()
+    }
+    /// The layer's configuration as Keras-like JSON, for saving.
+    fn config(&self) -> serde_json::Value;
+}
+
+/// Builds a layer from its saved class name and config.
+pub fn from_config(class_name: &str, config: &serde_json::Value) -> Result<Box<dyn Layer>> {
+    Ok(match class_name {
+        "Dense" => Box::new(Dense::from_config(config)?),
+        "Dropout" => Box::new(Dropout::from_config(config)?),
+        "Flatten" => Box::new(Flatten::from_config(config)?),
+        "Activation" => Box::new(ActivationLayer::from_config(config)?),
+        other => return Err(crate::Error::Io(format!("unknown layer class \"{other}\" in model file"))),
+    })
+}
+
+pub(crate) fn shape_from_json(v: Option<&serde_json::Value>) -> Option<Vec<usize>> {
+    v?.as_array()?.iter().map(|d| d.as_u64().map(|d| d as usize)).collect()
+}
+
+pub(crate) fn name_from_json(config: &serde_json::Value) -> String {
+    config.get("name").and_then(|n| n.as_str()).unwrap_or_default().to_string()
+}

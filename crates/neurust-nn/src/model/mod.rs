@@ -1,0 +1,18 @@
+//! The `Sequential` model: a stack of layers, compiled with an optimizer, a loss and metrics,
+//! trained by `fit`, queried by `evaluate` and `predict`, saved to one file.
+
+mod compile;
+mod fit;
+mod inference;
+mod save;
+mod sequential;
+mod step;
+mod summary;
+mod trainer;
+
+pub use compile::{IntoLoss, IntoMetric};
+pub use fit::Fit;
+pub use inference::Evaluation;
+pub use save::load_model;
+pub use sequential::Sequential;
+pub use summary::{Summary, SummaryRow};

@@ -1,0 +1,89 @@
+//! One batch through the model: the forward pass, the loss, the backward pass and the update,
+//! on buffers allocated once per `fit` (nothing is allocated per batch).
+
+use ndarray::{Array2, ArrayView2, s};
+
+use super::Sequential;
+use crate::data::TargetBuf;
+use crate::layers::Mode;
+use crate::{Error, Loss, Metric, Result, Rng};
+
+/// Activations (and, for training, their gradients) of the layers that compute something in
+/// one mode; identity layers (Flatten, Dropout at inference) are skipped.
+pub(crate) struct Workspace {
+    training: bool,
+    active: Vec<usize>,
+    acts: Vec<Array2<f32>>,
+    grads: Vec<Array2<f32>>,
+    fused: bool,
+}
+
+impl Workspace {
+    /// Buffers for batches of up to `rows` rows of a built, compiled model.
+    pub fn new(model: &Sequential, rows: usize, training: bool) -> Result<Self> {
+        let input = model.input_shape.clone().ok_or_else(|| Error::invalid("the model is not built"))?;
+        let shapes = model.output_shapes(&input)?;
+        let active: Vec<usize> = (0..model.layers.len()).filter(|&i| !model.layers[i].is_identity(training)).collect();
+        if active.is_empty() {
+            return Err(Error::invalid("the model has no layer that computes anything: add a Dense layer"));
+        }
+        let width = |i: usize| shapes[i].iter().product::<usize>();
+        let acts: Vec<Array2<f32>> = active.iter().map(|&i| Array2::zeros((rows, width(i)))).collect();
+        let grads = if training { acts.clone() } else { Vec::new() };
+        let last = *active.last().expect("checked non-empty");
+        let fused = model.compiled.as_ref().is_some_and(|c| c.loss.fuses_with(model.layers[last].output_activation()))
+            && last == model.layers.len() - 1;
+        Ok(Workspace { training, active, acts, grads, fused })
+    }
+
+    /// Runs the layers on `x` (at most the capacity's rows); returns the predictions.
+    pub fn forward(&mut self, model: &mut Sequential, x: ArrayView2<f32>, rng: &mut Rng) -> ArrayView2<'_, f32> {
+        let rows = x.nrows();
+        let mut mode = Mode { training: self.training, rng };
+        for (j, &li) in self.active.iter().enumerate() {
+            let (done, rest) = self.acts.split_at_mut(j);
+            let input = if j == 0 { x } else { done[j - 1].slice(s![..rows, ..]) };
+            model.layers[li].forward(input, rest[0].slice_mut(s![..rows, ..]), &mut mode);
+        }
+        self.acts.last().expect("checked non-empty").slice(s![..rows, ..])
+    }
+
+    /// Back-propagates the loss's gradient (already in the last gradient buffer).
+    fn backward(&mut self, model: &mut Sequential, x: ArrayView2<f32>) {
+        let rows = x.nrows();
+        let last = self.active.len() - 1;
+        for j in (0..=last).rev() {
+            let (lower, upper) = self.grads.split_at_mut(j);
+            let input = if j == 0 { x } else { self.acts[j - 1].slice(s![..rows, ..]) };
+            let dx = if j == 0 { None } else { Some(lower[j - 1].slice_mut(s![..rows, ..])) };
+            let y = self.acts[j].slice(s![..rows, ..]);
+            model.layers[self.active[j]].backward(input, y, upper[0].slice_mut(s![..rows, ..]), dx, self.fused && j == last);
+        }
+    }
+
+    /// One training step on a batch; returns the summed loss and adds each metric's sum to
+    /// `metric_sums`.
+    pub fn train_step(
+        &mut self,
+        model: &mut Sequential,
+        x: ArrayView2<f32>,
+        targets: &TargetBuf,
+        rng: &mut Rng,
+        metrics: &[Metric],
+        metric_sums: &mut [f64],
+    ) -> f64 {
+        let rows = x.nrows();
+        let loss: Loss = model.compiled.as_ref().expect("fit checks compile").loss;
+        self.forward(model, x, rng);
+        let pred = self.acts.last().expect("checked non-empty").slice(s![..rows, ..]);
+        let grad = self.grads.last_mut().expect("training has gradients").slice_mut(s![..rows, ..]);
+        let loss_sum = loss.compute(pred, targets, Some(grad), self.fused);
+        for (m, sum) in metrics.iter().zip(metric_sums.iter_mut()) {
+            *sum += m.batch_sum(pred, targets);
+        }
+        self.backward(model, x);
+        let compiled = model.compiled.as_mut().expect("fit checks compile");
+        compiled.optimizer.step(&mut model.layers);
+        loss_sum
+    }
+}

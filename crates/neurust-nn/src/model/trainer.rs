@@ -1,0 +1,176 @@
+//! The training loop behind [`Fit::run`]: Keras's semantics of validation split, shuffling,
+//! running-mean metrics, epoch-end validation, callbacks and stopping.
+
+use ndarray::{Array2, s};
+
+use super::fit::Fit;
+use super::inference::evaluate_rows;
+use super::step::Workspace;
+use crate::callbacks::{Callback, CallbackContext, FitParams, Logs, TerminateOnNaN, default_progress, take_interrupt};
+use crate::data::{TargetBuf, Targets, check_finite};
+use crate::{Error, History, Metric, Result, Rng};
+
+impl Fit<'_, '_> {
+    /// Trains, and returns the History of this call. An interrupt (or the stop handle) ends
+    /// training at the next batch boundary with [`Error::Interrupted`], which holds the History
+    /// of the completed epochs; the model keeps what it learned either way.
+    pub fn run(self) -> Result<History> {
+        let Fit { model, x, y, epochs, batch_size, validation_split, validation_data, shuffle, verbose, mut callbacks, seed, stop } = self;
+        let (x, per_sample) = x?;
+        let targets = y?;
+        let n = x.nrows();
+        if n == 0 {
+            return Err(Error::invalid("fit needs at least one sample, got an empty array"));
+        }
+        if targets.len() != n {
+            return Err(Error::invalid(format!("x and y differ in length: x has {n} samples, y has {}", targets.len())));
+        }
+        if batch_size == 0 {
+            return Err(Error::invalid("batch_size must be at least 1"));
+        }
+        if !(0.0..1.0).contains(&validation_split) {
+            return Err(Error::invalid(format!("validation_split must be in [0, 1), got {validation_split}")));
+        }
+        model.compiled()?;
+        model.build_for(&per_sample, n)?;
+        let targets = model.prepare_targets(targets)?;
+        check_finite("input", x.view())?;
+
+        // Keras: validation rows are the last fraction, split off before any shuffling.
+        let (train_rows, val) = match validation_data {
+            Some(v) => {
+                let ((vx, vshape), vy) = v?;
+                if vshape != per_sample {
+                    return Err(Error::shape("validation input", crate::error::fmt_shape("n", &per_sample), crate::error::fmt_shape(&vx.nrows().to_string(), &vshape)));
+                }
+                if vy.len() != vx.nrows() {
+                    return Err(Error::invalid(format!("validation x has {} samples, y has {}", vx.nrows(), vy.len())));
+                }
+                check_finite("validation input", vx.view())?;
+                (n, Some((vx.to_owned(), model.prepare_targets(vy)?)))
+            }
+            None if validation_split > 0.0 => {
+                let split_at = (n as f64 * (1.0 - validation_split)).floor() as usize;
+                if split_at == 0 || split_at == n {
+                    return Err(Error::invalid(format!(
+                        "validation_split {validation_split} leaves {split_at} of {n} samples for training; \
+                         both parts need at least one sample"
+                    )));
+                }
+                let idx: Vec<usize> = (split_at..n).collect();
+                (split_at, Some((x.slice(s![split_at.., ..]).to_owned(), select(&targets, &idx))))
+            }
+            None => (n, None),
+        };
+
+        let compiled = model.compiled()?;
+        let sparse = matches!(targets, Targets::Sparse(_));
+        let width = model.output_width().unwrap_or(0);
+        let metrics: Vec<Metric> = compiled.metrics.iter().map(|m| m.resolve(compiled.loss, sparse, width)).collect();
+        let names: Vec<&str> = std::iter::once("loss").chain(compiled.metrics.iter().map(|m| m.key())).collect();
+        let mut log_keys = names.clone();
+        let val_names: Vec<String> = names.iter().map(|k| format!("val_{k}")).collect();
+        if val.is_some() {
+            log_keys.extend(val_names.iter().map(|k| k.as_str()));
+        }
+        let steps = train_rows.div_ceil(batch_size);
+        let params = FitParams {
+            epochs,
+            steps,
+            samples: train_rows,
+            batch_size,
+            verbose,
+            do_validation: val.is_some(),
+            metrics: names.iter().map(|k| k.to_string()).collect(),
+        };
+
+        let mut history = History::default();
+        let mut nan = TerminateOnNaN::default();
+        let mut progress = default_progress(verbose);
+        let mut list: Vec<&mut dyn Callback> = callbacks.iter_mut().map(|c| &mut **c as &mut dyn Callback).collect();
+        list.push(&mut nan);
+        list.push(&mut history);
+        if let Some(p) = progress.as_mut() {
+            list.push(p.as_mut());
+        }
+
+        let mut rng = Rng::new(seed.unwrap_or_else(crate::rng::next_seed));
+        let mut ws = Workspace::new(model, batch_size.min(train_rows), true)?;
+        let feat = x.ncols();
+        let mut xb = Array2::<f32>::zeros((batch_size.min(train_rows), feat));
+        let mut tb = TargetBuf::for_targets(&targets);
+        let mut order: Vec<usize> = (0..train_rows).collect();
+        let mut logs = Logs::new(&log_keys);
+        let mut sums = vec![0.0f64; metrics.len()];
+        take_interrupt();
+
+        let mut emit = |model: &mut crate::Sequential, f: &mut dyn FnMut(&mut dyn Callback, &mut CallbackContext)| {
+            let mut ctx = CallbackContext { params: &params, model, stop_training: false };
+            for cb in list.iter_mut() {
+                f(&mut **cb, &mut ctx);
+            }
+            ctx.stop_training
+        };
+
+        emit(model, &mut |cb, ctx| cb.on_train_begin(ctx));
+        let mut interrupted = None;
+        'epochs: for epoch in 0..epochs {
+            let mut stop_training = emit(model, &mut |cb, ctx| cb.on_epoch_begin(ctx, epoch));
+            if shuffle {
+                rng.shuffle(&mut order);
+            }
+            logs.clear();
+            sums.iter_mut().for_each(|s| *s = 0.0);
+            let (mut loss_sum, mut seen) = (0.0f64, 0usize);
+            for (step, chunk) in order.chunks(batch_size).enumerate() {
+                if take_interrupt() || stop.as_ref().is_some_and(|h| h.is_stopped()) {
+                    interrupted = Some(format!("epoch {}/{epochs}, batch {step}/{steps}", epoch + 1));
+                    break 'epochs;
+                }
+                let rows = chunk.len();
+                for (r, &i) in chunk.iter().enumerate() {
+                    xb.row_mut(r).assign(&x.row(i));
+                }
+                targets.gather(chunk, &mut tb);
+                loss_sum += ws.train_step(model, xb.slice(s![..rows, ..]), &tb, &mut rng, &metrics, &mut sums);
+                seen += rows;
+                logs.set("loss", loss_sum / seen as f64);
+                for (m, sum) in compiled_keys(&names).zip(&sums) {
+                    logs.set(m, sum / seen as f64);
+                }
+                stop_training |= emit(model, &mut |cb, ctx| cb.on_train_batch_end(ctx, step, &logs));
+                if stop_training {
+                    break;
+                }
+            }
+            if let Some((vx, vy)) = &val {
+                let values = evaluate_rows(model, vx.view(), vy, &metrics)?;
+                for (k, v) in val_names.iter().zip(values) {
+                    logs.set(k, v);
+                }
+            }
+            stop_training |= emit(model, &mut |cb, ctx| cb.on_epoch_end(ctx, epoch, &logs));
+            if stop_training {
+                break;
+            }
+        }
+        emit(model, &mut |cb, ctx| cb.on_train_end(ctx, &logs));
+        drop(list);
+        model.history = history.clone();
+        match interrupted {
+            Some(at) => Err(Error::Interrupted { history: Box::new(history), at }),
+            None => Ok(history),
+        }
+    }
+}
+
+fn compiled_keys<'a>(names: &'a [&'a str]) -> impl Iterator<Item = &'a str> {
+    names.iter().skip(1).copied()
+}
+
+fn select(t: &Targets, idx: &[usize]) -> Targets {
+    match t {
+        Targets::Sparse(v) => Targets::Sparse(idx.iter().map(|&i| v[i]).collect()),
+        Targets::Dense(a) => Targets::Dense(a.select(ndarray::Axis(0), idx)),
+    }
+}
