@@ -61,9 +61,9 @@ impl Workspace {
         }
     }
 
-    /// One training step on a batch; returns the summed loss and adds each metric's sum to
-    /// `metric_sums`.
-    pub fn train_step(
+    /// Forward, loss and backward on a batch, leaving the gradients in the layers; returns the
+    /// summed loss and adds each metric's sum to `metric_sums`.
+    pub fn gradients(
         &mut self,
         model: &mut Sequential,
         x: ArrayView2<f32>,
@@ -73,7 +73,7 @@ impl Workspace {
         metric_sums: &mut [f64],
     ) -> f64 {
         let rows = x.nrows();
-        let loss: Loss = model.compiled.as_ref().expect("fit checks compile").loss;
+        let loss: Loss = model.compiled.as_ref().expect("callers check compile").loss;
         self.forward(model, x, rng);
         let pred = self.acts.last().expect("checked non-empty").slice(s![..rows, ..]);
         let grad = self.grads.last_mut().expect("training has gradients").slice_mut(s![..rows, ..]);
@@ -82,8 +82,42 @@ impl Workspace {
             *sum += m.batch_sum(pred, targets);
         }
         self.backward(model, x);
-        let compiled = model.compiled.as_mut().expect("fit checks compile");
-        compiled.optimizer.step(&mut model.layers);
         loss_sum
+    }
+}
+
+impl Sequential {
+    /// The batch-mean loss on `(x, y)` and its gradient for every weight (in
+    /// [`get_weights`](Sequential::get_weights) order), in training mode (dropout on, with a
+    /// fixed mask), without updating anything: for checking gradients and for learning.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use neurust_nn::{Dense, Flatten, Sequential};
+    /// let mut model = Sequential::with_seed(3);
+    /// model.add(Flatten::new().input_shape([2])).add(Dense::new(1));
+    /// model.compile("sgd", "mse", &["mae"]).unwrap();
+    /// let (loss, grads) = model.loss_and_gradients(&array![[1.0f32, 2.0]], &array![[0.5f32]]).unwrap();
+    /// assert_eq!(grads.len(), 2);
+    /// ```
+    pub fn loss_and_gradients<S, D>(&mut self, x: &ndarray::ArrayBase<S, D>, y: &impl crate::Labels) -> Result<(f64, Vec<ndarray::ArrayD<f32>>)>
+    where
+        S: ndarray::Data<Elem = f32>,
+        D: ndarray::Dimension,
+    {
+        let (x, per_sample) = crate::data::features(x)?;
+        self.compiled()?;
+        self.build_for(&per_sample, x.nrows())?;
+        let targets = self.prepare_targets(y.to_targets()?)?;
+        if targets.len() != x.nrows() || x.nrows() == 0 {
+            return Err(Error::invalid(format!("x has {} samples and y has {}; both need the same, non-zero count", x.nrows(), targets.len())));
+        }
+        let mut tb = TargetBuf::for_targets(&targets);
+        let idx: Vec<usize> = (0..x.nrows()).collect();
+        targets.gather(&idx, &mut tb);
+        let mut ws = Workspace::new(self, x.nrows(), true)?;
+        let loss = ws.gradients(self, x.view(), &tb, &mut Rng::new(0), &[], &mut []);
+        let grads = self.layers.iter().flat_map(|l| l.params()).map(|p| p.grad.clone()).collect();
+        Ok((loss / x.nrows() as f64, grads))
     }
 }

@@ -132,7 +132,9 @@ impl Fit<'_, '_> {
                     xb.row_mut(r).assign(&x.row(i));
                 }
                 targets.gather(chunk, &mut tb);
-                loss_sum += ws.train_step(model, xb.slice(s![..rows, ..]), &tb, &mut rng, &metrics, &mut sums);
+                loss_sum += ws.gradients(model, xb.slice(s![..rows, ..]), &tb, &mut rng, &metrics, &mut sums);
+                let compiled = model.compiled.as_mut().expect("checked above");
+                compiled.optimizer.step(&mut model.layers);
                 seen += rows;
                 logs.set("loss", loss_sum / seen as f64);
                 for (m, sum) in compiled_keys(&names).zip(&sums) {
