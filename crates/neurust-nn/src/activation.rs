@@ -35,7 +35,15 @@ pub enum Activation {
 }
 
 /// The activation names a string may hold.
-pub const ACTIVATION_NAMES: &[&str] = &["linear", "relu", "sigmoid", "tanh", "softmax", "gelu", "leaky_relu"];
+pub const ACTIVATION_NAMES: &[&str] = &[
+    "linear",
+    "relu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "gelu",
+    "leaky_relu",
+];
 
 impl FromStr for Activation {
     type Err = Error;
@@ -49,7 +57,11 @@ impl FromStr for Activation {
             "gelu" => Activation::Gelu,
             "leaky_relu" | "leakyrelu" => Activation::LeakyRelu(0.2),
             _ => {
-                return Err(Error::UnknownName { kind: "activation", name: name.to_string(), valid: ACTIVATION_NAMES });
+                return Err(Error::UnknownName {
+                    kind: "activation",
+                    name: name.to_string(),
+                    valid: ACTIVATION_NAMES,
+                });
             }
         })
     }
@@ -132,7 +144,12 @@ impl Activation {
 
     /// Turns `grad` (dL/d output) into dL/d input in place, given the output `y` and, for
     /// activations that [need it](Activation::needs_input), the pre-activation `x`.
-    pub fn backward(self, x: Option<ArrayView2<f32>>, y: ArrayView2<f32>, mut grad: ArrayViewMut2<f32>) {
+    pub fn backward(
+        self,
+        x: Option<ArrayView2<f32>>,
+        y: ArrayView2<f32>,
+        mut grad: ArrayViewMut2<f32>,
+    ) {
         match self {
             Activation::Linear => {}
             Activation::Relu => Zip::from(&mut grad).and(&y).for_each(|g, &y| {
@@ -140,8 +157,12 @@ impl Activation {
                     *g = 0.0
                 }
             }),
-            Activation::Sigmoid => Zip::from(&mut grad).and(&y).for_each(|g, &y| *g *= y * (1.0 - y)),
-            Activation::Tanh => Zip::from(&mut grad).and(&y).for_each(|g, &y| *g *= 1.0 - y * y),
+            Activation::Sigmoid => Zip::from(&mut grad)
+                .and(&y)
+                .for_each(|g, &y| *g *= y * (1.0 - y)),
+            Activation::Tanh => Zip::from(&mut grad)
+                .and(&y)
+                .for_each(|g, &y| *g *= 1.0 - y * y),
             Activation::LeakyRelu(slope) => Zip::from(&mut grad).and(&y).for_each(|g, &y| {
                 if y <= 0.0 {
                     *g *= slope
@@ -149,13 +170,17 @@ impl Activation {
             }),
             Activation::Gelu => {
                 let x = x.expect("gelu's backward is given its input");
-                Zip::from(&mut grad).and(&x).for_each(|g, &x| *g *= normal_cdf(x) + x * normal_pdf(x));
+                Zip::from(&mut grad)
+                    .and(&x)
+                    .for_each(|g, &x| *g *= normal_cdf(x) + x * normal_pdf(x));
             }
             Activation::Softmax => {
                 // dx_i = y_i (g_i - Σ_j g_j y_j) per row.
                 for (mut g, y) in grad.axis_iter_mut(Axis(0)).zip(y.axis_iter(Axis(0))) {
                     let dot: f32 = g.iter().zip(y.iter()).map(|(a, b)| a * b).sum();
-                    Zip::from(&mut g).and(&y).for_each(|g, &y| *g = y * (*g - dot));
+                    Zip::from(&mut g)
+                        .and(&y)
+                        .for_each(|g, &y| *g = y * (*g - dot));
                 }
             }
         }
@@ -192,7 +217,8 @@ fn erf(x: f64) -> f64 {
                 + t * (0.096_784_18
                     + t * (-0.186_288_06
                         + t * (0.278_868_07
-                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
     let erfc = t * poly.exp();
     if x >= 0.0 { 1.0 - erfc } else { erfc - 1.0 }
 }
@@ -204,7 +230,12 @@ mod tests {
 
     #[test]
     fn erf_matches_known_values() {
-        for (x, want) in [(0.0, 0.0), (0.5, 0.520_499_877_8), (1.0, 0.842_700_792_9), (-2.0, -0.995_322_265_0)] {
+        for (x, want) in [
+            (0.0, 0.0),
+            (0.5, 0.520_499_877_8),
+            (1.0, 0.842_700_792_9),
+            (-2.0, -0.995_322_265_0),
+        ] {
             assert!((erf(x) - want).abs() < 2e-7, "erf({x}) = {}", erf(x));
         }
     }
@@ -222,6 +253,9 @@ mod tests {
     #[test]
     fn unknown_name_lists_valid_ones() {
         let msg = "swish".parse::<Activation>().unwrap_err().to_string();
-        assert!(msg.contains("unknown activation \"swish\"") && msg.contains("leaky_relu"), "{msg}");
+        assert!(
+            msg.contains("unknown activation \"swish\"") && msg.contains("leaky_relu"),
+            "{msg}"
+        );
     }
 }

@@ -6,14 +6,20 @@ use ndarray::{Array2, ArrayBase, ArrayView2, CowArray, Data, Dimension, Ix2, IxD
 use crate::{Error, Result};
 
 /// Borrows features as a `(n, features)` matrix, copying only when the layout demands it.
-pub(crate) fn features<'a, S, D>(x: &'a ArrayBase<S, D>) -> Result<(CowArray<'a, f32, Ix2>, Vec<usize>)>
+pub(crate) fn features<'a, S, D>(
+    x: &'a ArrayBase<S, D>,
+) -> Result<(CowArray<'a, f32, Ix2>, Vec<usize>)>
 where
     S: Data<Elem = f32>,
     D: Dimension,
 {
     let shape = x.shape().to_vec();
     if shape.is_empty() {
-        return Err(Error::shape("input", "(n, ...) with a sample axis first", "a scalar"));
+        return Err(Error::shape(
+            "input",
+            "(n, ...) with a sample axis first",
+            "a scalar",
+        ));
     }
     let n = shape[0];
     let per_sample: Vec<usize> = shape[1..].to_vec();
@@ -117,7 +123,11 @@ pub trait Labels {
 fn column_shape(shape: &[usize]) -> Result<usize> {
     match shape {
         [n] | [n, 1] => Ok(*n),
-        _ => Err(Error::shape("labels", "(n,) class ids", crate::error::fmt_shape("n", &shape[1..]))),
+        _ => Err(Error::shape(
+            "labels",
+            "(n,) class ids",
+            crate::error::fmt_shape("n", &shape[1..]),
+        )),
     }
 }
 
@@ -159,9 +169,19 @@ impl LabelElem for f32 {
     fn targets(labels: ndarray::ArrayViewD<Self>) -> Result<Targets> {
         let shape = labels.shape().to_vec();
         let rows = match shape.len() {
-            1 => ndarray::Array1::from_iter(labels.iter().cloned()).into_shape_with_order((shape[0], 1)),
-            2 => Ok(labels.into_dimensionality::<Ix2>().map_err(|e| Error::invalid(e.to_string()))?.to_owned()),
-            _ => return Err(Error::shape("labels", "(n,) or (n, classes)", crate::error::fmt_shape("n", &shape[1..]))),
+            1 => ndarray::Array1::from_iter(labels.iter().cloned())
+                .into_shape_with_order((shape[0], 1)),
+            2 => Ok(labels
+                .into_dimensionality::<Ix2>()
+                .map_err(|e| Error::invalid(e.to_string()))?
+                .to_owned()),
+            _ => {
+                return Err(Error::shape(
+                    "labels",
+                    "(n,) or (n, classes)",
+                    crate::error::fmt_shape("n", &shape[1..]),
+                ));
+            }
         };
         let rows = rows.map_err(|e| Error::invalid(e.to_string()))?;
         check_finite("labels", rows.view())?;

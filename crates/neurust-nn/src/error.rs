@@ -61,8 +61,16 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub(crate) fn shape(what: impl Into<String>, expected: impl Into<String>, got: impl Into<String>) -> Self {
-        Error::Shape { what: what.into(), expected: expected.into(), got: got.into() }
+    pub(crate) fn shape(
+        what: impl Into<String>,
+        expected: impl Into<String>,
+        got: impl Into<String>,
+    ) -> Self {
+        Error::Shape {
+            what: what.into(),
+            expected: expected.into(),
+            got: got.into(),
+        }
     }
 
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
@@ -84,11 +92,22 @@ pub(crate) fn fmt_shape(first: &str, rest: &[usize]) -> String {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Shape { what, expected, got } => {
-                write!(f, "shape mismatch for {what}: expected {expected}, got {got}")
+            Error::Shape {
+                what,
+                expected,
+                got,
+            } => {
+                write!(
+                    f,
+                    "shape mismatch for {what}: expected {expected}, got {got}"
+                )
             }
             Error::UnknownName { kind, name, valid } => {
-                write!(f, "unknown {kind} \"{name}\"; valid {kind}s are: {}", valid.join(", "))
+                write!(
+                    f,
+                    "unknown {kind} \"{name}\"; valid {kind}s are: {}",
+                    valid.join(", ")
+                )
             }
             Error::Label(msg) | Error::Invalid(msg) | Error::Io(msg) => f.write_str(msg),
             Error::NonFinite { what, index } => write!(

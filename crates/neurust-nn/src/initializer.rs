@@ -63,7 +63,13 @@ impl FromStr for Initializer {
             "ones" | "one" => Initializer::Ones,
             "random_uniform" | "uniform" => Initializer::RandomUniform(-0.05, 0.05),
             "random_normal" | "normal" => Initializer::RandomNormal(0.0, 0.05),
-            _ => return Err(Error::UnknownName { kind: "initializer", name: name.into(), valid: INITIALIZER_NAMES }),
+            _ => {
+                return Err(Error::UnknownName {
+                    kind: "initializer",
+                    name: name.into(),
+                    valid: INITIALIZER_NAMES,
+                });
+            }
         })
     }
 }
@@ -73,11 +79,12 @@ impl Initializer {
     pub fn fill(self, out: &mut [f32], fan_in: usize, fan_out: usize, rng: &mut Rng) {
         let (fi, fo) = (fan_in.max(1) as f32, fan_out.max(1) as f32);
         let uniform = |out: &mut [f32], limit: f32, rng: &mut Rng| {
-            out.iter_mut().for_each(|v| *v = rng.uniform_in(-limit, limit));
+            out.iter_mut()
+                .for_each(|v| *v = rng.uniform_in(-limit, limit));
         };
         // Keras draws a normal truncated at two stddevs and rescales so the stddev holds.
         let truncated = |out: &mut [f32], std: f32, rng: &mut Rng| {
-            let s = std / 0.879_625_66;
+            let s = std / 0.879_625_7;
             for v in out.iter_mut() {
                 *v = loop {
                     let z = rng.normal();
@@ -96,8 +103,12 @@ impl Initializer {
             Initializer::LecunNormal => truncated(out, (1.0 / fi).sqrt(), rng),
             Initializer::Zeros => out.fill(0.0),
             Initializer::Ones => out.fill(1.0),
-            Initializer::RandomUniform(lo, hi) => out.iter_mut().for_each(|v| *v = rng.uniform_in(lo, hi)),
-            Initializer::RandomNormal(mean, std) => out.iter_mut().for_each(|v| *v = mean + std * rng.normal()),
+            Initializer::RandomUniform(lo, hi) => {
+                out.iter_mut().for_each(|v| *v = rng.uniform_in(lo, hi))
+            }
+            Initializer::RandomNormal(mean, std) => {
+                out.iter_mut().for_each(|v| *v = mean + std * rng.normal())
+            }
         }
     }
 
@@ -128,7 +139,10 @@ mod tests {
         Initializer::GlorotUniform.fill(&mut w, 784, 256, &mut Rng::new(1));
         let limit = (6.0f32 / 1040.0).sqrt();
         let max = w.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-        assert!(max <= limit && max > 0.99 * limit, "max {max} limit {limit}");
+        assert!(
+            max <= limit && max > 0.99 * limit,
+            "max {max} limit {limit}"
+        );
     }
 
     #[test]

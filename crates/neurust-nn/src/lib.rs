@@ -45,7 +45,9 @@ pub use initializer::{INITIALIZER_NAMES, Initializer};
 pub use layers::{ActivationLayer, Dense, Dropout, Flatten, Layer};
 pub use loss::{LOSS_NAMES, Loss};
 pub use metric::{METRIC_NAMES, Metric, argmax};
-pub use model::{Evaluation, Fit, IntoLoss, IntoMetric, Sequential, Summary, SummaryRow, load_model};
+pub use model::{
+    Evaluation, Fit, IntoLoss, IntoMetric, Sequential, Summary, SummaryRow, load_model,
+};
 pub use optimizers::{Adam, AdamW, IntoOptimizer, Optimizer, RmsProp, Sgd};
 pub use parallel::num_threads;
 pub use rng::{Rng, set_random_seed};

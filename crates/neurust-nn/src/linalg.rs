@@ -12,10 +12,21 @@ use crate::parallel;
 const PARALLEL_MIN_MACS: usize = 200_000;
 
 /// `c = a·b`, or `c += a·b` with `accumulate`, on the calling thread.
-pub fn gemm_serial(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<f32>, accumulate: bool) {
+pub fn gemm_serial(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    mut c: ArrayViewMut2<f32>,
+    accumulate: bool,
+) {
     let (m, k) = a.dim();
     let (k2, n) = b.dim();
-    assert!(k == k2 && c.dim() == (m, n), "gemm shapes {:?} · {:?} -> {:?}", a.dim(), b.dim(), c.dim());
+    assert!(
+        k == k2 && c.dim() == (m, n),
+        "gemm shapes {:?} · {:?} -> {:?}",
+        a.dim(),
+        b.dim(),
+        c.dim()
+    );
     if m == 0 || n == 0 {
         return;
     }
@@ -25,7 +36,11 @@ pub fn gemm_serial(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<
         }
         return;
     }
-    let (sa, sb, sc) = (a.strides().to_vec(), b.strides().to_vec(), c.strides().to_vec());
+    let (sa, sb, sc) = (
+        a.strides().to_vec(),
+        b.strides().to_vec(),
+        c.strides().to_vec(),
+    );
     // SAFETY: the pointers and strides come from live ndarray views of the checked shapes.
     unsafe {
         gemm::gemm(
@@ -54,8 +69,13 @@ pub fn gemm_serial(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<
 
 /// `c = a·b` (or `+=`), then `epilogue(columns, block)` on each block of `c`'s columns; the
 /// blocks run in parallel on the thread team when the product is large enough.
-pub fn gemm_cols<E>(a: ArrayView2<f32>, b: ArrayView2<f32>, c: ArrayViewMut2<f32>, accumulate: bool, epilogue: E)
-where
+pub fn gemm_cols<E>(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    c: ArrayViewMut2<f32>,
+    accumulate: bool,
+    epilogue: E,
+) where
     E: Fn(Range<usize>, ArrayViewMut2<f32>) + Sync,
 {
     let (m, k) = a.dim();
@@ -75,29 +95,13 @@ where
         }
         // SAFETY: split_range gives each part disjoint columns.
         let mut block = unsafe { shared.cols(cols.clone()) };
-        gemm_serial(a, b.slice(ndarray::s![.., cols.clone()]), block.view_mut(), accumulate);
+        gemm_serial(
+            a,
+            b.slice(ndarray::s![.., cols.clone()]),
+            block.view_mut(),
+            accumulate,
+        );
         epilogue(cols, block);
-    });
-}
-
-/// `c = a·b` (or `+=`) split by rows of `a` and `c`: for tall products such as validation.
-pub fn gemm_rows(a: ArrayView2<f32>, b: ArrayView2<f32>, c: ArrayViewMut2<f32>, accumulate: bool) {
-    let (m, k) = a.dim();
-    let parts = parallel::num_threads();
-    if parts == 1 || m * k * b.ncols() < PARALLEL_MIN_MACS || m < 64 {
-        gemm_serial(a, b, c, accumulate);
-        return;
-    }
-    let t = c.reversed_axes();
-    let shared = SharedCols::new(t);
-    parallel::run(&|part| {
-        let rows = parallel::split_range(m, part, parts, 16);
-        if rows.is_empty() {
-            return;
-        }
-        // SAFETY: split_range gives each part disjoint rows (columns of the transposed view).
-        let block = unsafe { shared.cols(rows.clone()) }.reversed_axes();
-        gemm_serial(a.slice(ndarray::s![rows, ..]), b, block, accumulate);
     });
 }
 
@@ -119,7 +123,13 @@ impl<'a> SharedCols<'a> {
         assert!(s[0] >= 0 && s[1] >= 0, "negative strides are not supported");
         let strides = (s[0] as usize, s[1] as usize);
         let (rows, cols) = view.dim();
-        SharedCols { ptr: view.as_mut_ptr(), rows, cols, strides, _life: std::marker::PhantomData }
+        SharedCols {
+            ptr: view.as_mut_ptr(),
+            rows,
+            cols,
+            strides,
+            _life: std::marker::PhantomData,
+        }
     }
 
     /// # Safety
@@ -142,13 +152,21 @@ mod tests {
     }
 
     fn close(a: &Array2<f32>, b: &Array2<f32>) -> bool {
-        a.iter().zip(b.iter()).all(|(x, y)| (x - y).abs() <= 1e-3 * (1.0 + y.abs()))
+        a.iter()
+            .zip(b.iter())
+            .all(|(x, y)| (x - y).abs() <= 1e-3 * (1.0 + y.abs()))
     }
 
     #[test]
     fn products_match_ndarray_dot_for_all_layouts() {
         let mut rng = Rng::new(5);
-        for &(m, k, n) in &[(32, 784, 256), (784, 32, 256), (3, 5, 7), (100, 64, 10), (1, 1, 1)] {
+        for &(m, k, n) in &[
+            (32, 784, 256),
+            (784, 32, 256),
+            (3, 5, 7),
+            (100, 64, 10),
+            (1, 1, 1),
+        ] {
             let a = random(m, k, &mut rng);
             let b = random(k, n, &mut rng);
             let want = a.dot(&b);
@@ -156,8 +174,8 @@ mod tests {
             gemm_cols(a.view(), b.view(), c.view_mut(), false, |_, _| {});
             assert!(close(&c, &want), "cols {m}x{k}x{n}");
             let mut c2 = Array2::zeros((m, n));
-            gemm_rows(a.view(), b.view(), c2.view_mut(), false);
-            assert!(close(&c2, &want), "rows {m}x{k}x{n}");
+            gemm_serial(a.view(), b.view(), c2.view_mut(), false);
+            assert!(close(&c2, &want), "serial {m}x{k}x{n}");
             // Transposed operands and accumulation.
             let at = a.t().to_owned();
             let mut c3 = want.clone();
@@ -172,10 +190,16 @@ mod tests {
         let a = random(32, 784, &mut rng);
         let b = random(784, 256, &mut rng);
         let mut c = Array2::zeros((32, 256));
-        gemm_cols(a.view(), b.view(), c.view_mut(), false, |cols, mut block| {
-            assert_eq!(block.ncols(), cols.len());
-            block.fill(cols.start as f32);
-        });
+        gemm_cols(
+            a.view(),
+            b.view(),
+            c.view_mut(),
+            false,
+            |cols, mut block| {
+                assert_eq!(block.ncols(), cols.len());
+                block.fill(cols.start as f32);
+            },
+        );
         for j in 0..256 {
             assert!(c.column(j).iter().all(|&v| v <= j as f32));
         }

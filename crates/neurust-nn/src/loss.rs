@@ -52,7 +52,13 @@ impl FromStr for Loss {
             "binary_crossentropy" => Loss::BinaryCrossentropy,
             "mse" | "mean_squared_error" => Loss::MeanSquaredError,
             "mae" | "mean_absolute_error" => Loss::MeanAbsoluteError,
-            _ => return Err(Error::UnknownName { kind: "loss", name: name.into(), valid: LOSS_NAMES }),
+            _ => {
+                return Err(Error::UnknownName {
+                    kind: "loss",
+                    name: name.into(),
+                    valid: LOSS_NAMES,
+                });
+            }
         })
     }
 }
@@ -78,14 +84,22 @@ impl Loss {
     pub fn fuses_with(self, activation: Option<Activation>) -> bool {
         matches!(
             (self, activation),
-            (Loss::SparseCategoricalCrossentropy | Loss::CategoricalCrossentropy, Some(Activation::Softmax))
-                | (Loss::BinaryCrossentropy, Some(Activation::Sigmoid))
+            (
+                Loss::SparseCategoricalCrossentropy | Loss::CategoricalCrossentropy,
+                Some(Activation::Softmax)
+            ) | (Loss::BinaryCrossentropy, Some(Activation::Sigmoid))
         )
     }
 
     /// The summed per-sample losses of a batch; with `grad`, also writes dLoss/d(output) (or,
     /// with `fused`, dLoss/d(logits)) of the batch-mean loss.
-    pub fn compute(self, pred: ArrayView2<f32>, targets: &TargetBuf, grad: Option<ArrayViewMut2<f32>>, fused: bool) -> f64 {
+    pub fn compute(
+        self,
+        pred: ArrayView2<f32>,
+        targets: &TargetBuf,
+        grad: Option<ArrayViewMut2<f32>>,
+        fused: bool,
+    ) -> f64 {
         let (n, width) = pred.dim();
         let scale = 1.0 / n.max(1) as f32;
         let mut total = 0.0f64;
@@ -108,12 +122,18 @@ impl Loss {
                 }
             }
             (Loss::CategoricalCrossentropy, TargetBuf::Dense(t)) => {
-                Zip::from(&pred).and(t).for_each(|&p, &t| total -= (t * p.clamp(EPSILON, 1.0 - EPSILON).ln()) as f64);
+                Zip::from(&pred)
+                    .and(t)
+                    .for_each(|&p, &t| total -= (t * p.clamp(EPSILON, 1.0 - EPSILON).ln()) as f64);
                 if let Some(mut g) = grad {
                     for ((mut g, p), t) in g.rows_mut().into_iter().zip(pred.rows()).zip(t.rows()) {
                         let mass = t.sum();
                         Zip::from(&mut g).and(&p).and(&t).for_each(|g, &p, &t| {
-                            *g = if fused { (p * mass - t) * scale } else { -t * scale / p.clamp(EPSILON, 1.0 - EPSILON) }
+                            *g = if fused {
+                                (p * mass - t) * scale
+                            } else {
+                                -t * scale / p.clamp(EPSILON, 1.0 - EPSILON)
+                            }
                         });
                     }
                 }
@@ -136,17 +156,27 @@ impl Loss {
                 }
             }
             (Loss::MeanSquaredError, TargetBuf::Dense(t)) => {
-                Zip::from(&pred).and(t).for_each(|&p, &t| total += ((p - t) * (p - t) / width as f32) as f64);
+                Zip::from(&pred)
+                    .and(t)
+                    .for_each(|&p, &t| total += ((p - t) * (p - t) / width as f32) as f64);
                 if let Some(mut g) = grad {
                     let per = 2.0 * scale / width as f32;
-                    Zip::from(&mut g).and(&pred).and(t).for_each(|g, &p, &t| *g = (p - t) * per);
+                    Zip::from(&mut g)
+                        .and(&pred)
+                        .and(t)
+                        .for_each(|g, &p, &t| *g = (p - t) * per);
                 }
             }
             (Loss::MeanAbsoluteError, TargetBuf::Dense(t)) => {
-                Zip::from(&pred).and(t).for_each(|&p, &t| total += ((p - t).abs() / width as f32) as f64);
+                Zip::from(&pred)
+                    .and(t)
+                    .for_each(|&p, &t| total += ((p - t).abs() / width as f32) as f64);
                 if let Some(mut g) = grad {
                     let per = scale / width as f32;
-                    Zip::from(&mut g).and(&pred).and(t).for_each(|g, &p, &t| *g = sign(p - t) * per);
+                    Zip::from(&mut g)
+                        .and(&pred)
+                        .and(t)
+                        .for_each(|g, &p, &t| *g = sign(p - t) * per);
                 }
             }
             _ => unreachable!("targets are converted to the loss's kind before training"),

@@ -51,7 +51,13 @@ impl FromStr for Metric {
             "binary_accuracy" => Metric::BinaryAccuracy,
             "mse" | "mean_squared_error" => Metric::MeanSquaredError,
             "mae" | "mean_absolute_error" => Metric::MeanAbsoluteError,
-            _ => return Err(Error::UnknownName { kind: "metric", name: name.into(), valid: METRIC_NAMES }),
+            _ => {
+                return Err(Error::UnknownName {
+                    kind: "metric",
+                    name: name.into(),
+                    valid: METRIC_NAMES,
+                });
+            }
         })
     }
 }
@@ -88,25 +94,55 @@ impl Metric {
     pub(crate) fn batch_sum(self, pred: ArrayView2<f32>, targets: &TargetBuf) -> f64 {
         match (self, targets) {
             (Metric::SparseCategoricalAccuracy, TargetBuf::Sparse(ids)) => {
-                pred.rows().into_iter().zip(ids).filter(|(p, y)| argmax(*p) == **y as usize).count() as f64
+                pred.rows()
+                    .into_iter()
+                    .zip(ids)
+                    .filter(|(p, y)| argmax(*p) == **y as usize)
+                    .count() as f64
             }
             (Metric::CategoricalAccuracy, TargetBuf::Dense(t)) if t.ncols() > 1 => {
-                pred.rows().into_iter().zip(t.rows()).filter(|(p, t)| argmax(*p) == argmax(*t)).count() as f64
+                pred.rows()
+                    .into_iter()
+                    .zip(t.rows())
+                    .filter(|(p, t)| argmax(*p) == argmax(*t))
+                    .count() as f64
             }
-            (Metric::SparseCategoricalAccuracy | Metric::CategoricalAccuracy, TargetBuf::Dense(t)) if t.ncols() == 1 => {
-                pred.rows().into_iter().zip(t.column(0)).filter(|(p, y)| argmax(*p) as f32 == **y).count() as f64
-            }
+            (
+                Metric::SparseCategoricalAccuracy | Metric::CategoricalAccuracy,
+                TargetBuf::Dense(t),
+            ) if t.ncols() == 1 => pred
+                .rows()
+                .into_iter()
+                .zip(t.column(0))
+                .filter(|(p, y)| argmax(*p) as f32 == **y)
+                .count() as f64,
             (Metric::BinaryAccuracy, TargetBuf::Dense(t)) => {
                 let width = pred.ncols() as f64;
-                pred.iter().zip(t.iter()).filter(|(p, t)| (**p > 0.5) == (**t > 0.5)).count() as f64 / width
+                pred.iter()
+                    .zip(t.iter())
+                    .filter(|(p, t)| (**p > 0.5) == (**t > 0.5))
+                    .count() as f64
+                    / width
             }
-            (Metric::BinaryAccuracy, TargetBuf::Sparse(ids)) => {
-                pred.column(0).iter().zip(ids).filter(|(p, y)| (**p > 0.5) == (**y == 1)).count() as f64
-            }
+            (Metric::BinaryAccuracy, TargetBuf::Sparse(ids)) => pred
+                .column(0)
+                .iter()
+                .zip(ids)
+                .filter(|(p, y)| (**p > 0.5) == (**y == 1))
+                .count() as f64,
             (Metric::MeanSquaredError | Metric::MeanAbsoluteError, TargetBuf::Dense(t)) => {
                 let width = pred.ncols() as f64;
                 let sq = self == Metric::MeanSquaredError;
-                pred.iter().zip(t.iter()).map(|(p, t)| if sq { ((p - t) * (p - t)) as f64 } else { (p - t).abs() as f64 }).sum::<f64>()
+                pred.iter()
+                    .zip(t.iter())
+                    .map(|(p, t)| {
+                        if sq {
+                            ((p - t) * (p - t)) as f64
+                        } else {
+                            (p - t).abs() as f64
+                        }
+                    })
+                    .sum::<f64>()
                     / width
             }
             _ => f64::NAN,

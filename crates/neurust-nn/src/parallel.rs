@@ -1,10 +1,11 @@
 //! A tiny persistent thread team for the training loop's hot path.
 //!
 //! A training step of the tutorial model lasts about 100 µs, so handing work to another core
-//! must cost far less than a thread spawn or a sleeping pool's wake-up. The team's workers spin
-//! briefly on a generation counter, then park; [`run`] publishes a job, does part 0 itself and
-//! spins until the other parts are done. One job runs at a time; a nested or concurrent call
-//! runs its parts serially on the calling thread.
+//! must cost far less than a thread spawn or a sleeping pool's wake-up. [`run`] publishes a job
+//! of `num_threads()` parts; every thread, the caller included, claims parts from one atomic
+//! counter until none is left, so a worker that the OS has not scheduled (a busy machine) costs
+//! nothing: the caller simply does its part too. Idle workers spin briefly, then park.
+//! One job runs at a time; a nested or concurrent call runs its parts on the calling thread.
 
 use std::cell::{Cell, UnsafeCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -14,16 +15,22 @@ use std::thread::{self, Thread};
 
 type Job = *const (dyn Fn(usize) + Sync);
 
+/// Spins of an idle worker before it parks (a few tens of microseconds).
+const IDLE_SPINS: u32 = 20_000;
+
 struct Shared {
-    generation: AtomicU64,
-    pending: AtomicUsize,
+    /// The job's generation in the high 32 bits, the next unclaimed part in the low 32.
+    claim: AtomicU64,
+    /// Parts of the current job finished.
+    done: AtomicUsize,
+    parts: AtomicUsize,
     panicked: AtomicBool,
     job: UnsafeCell<Option<Job>>,
 }
 
-// SAFETY: `job` is written only by the thread holding `Team::busy`, before a Release store of
-// `generation`, and read by workers only after the matching Acquire load; the job it points to
-// outlives the read because `run` waits for `pending` to reach zero before returning.
+// SAFETY: `job` is written only by the thread holding `Team::busy`, before the Release store
+// of a new generation into `claim`; a worker reads it only after claiming a part of that
+// generation, and the job outlives the read because `run` waits until every part is done.
 unsafe impl Sync for Shared {}
 unsafe impl Send for Shared {}
 
@@ -51,81 +58,122 @@ fn team() -> &'static Team {
             .unwrap_or_else(|| thread::available_parallelism().map_or(1, |n| n.get()))
             .clamp(1, 64);
         let shared: &'static Shared = Box::leak(Box::new(Shared {
-            generation: AtomicU64::new(0),
-            pending: AtomicUsize::new(0),
+            claim: AtomicU64::new(0),
+            done: AtomicUsize::new(0),
+            parts: AtomicUsize::new(0),
             panicked: AtomicBool::new(false),
             job: UnsafeCell::new(None),
         }));
         let workers = (1..n)
-            .filter_map(|part| {
+            .filter_map(|i| {
                 thread::Builder::new()
-                    .name(format!("neurust-worker-{part}"))
-                    .spawn(move || worker(shared, part))
+                    .name(format!("neurust-worker-{i}"))
+                    .spawn(move || worker(shared))
                     .ok()
                     .map(|h| h.thread().clone())
             })
             .collect();
-        Team { shared, workers, busy: Mutex::new(()) }
+        Team {
+            shared,
+            workers,
+            busy: Mutex::new(()),
+        }
     })
 }
 
-fn worker(shared: &'static Shared, part: usize) {
+/// Claims and runs parts of generation `generation` until none is left.
+fn work(shared: &Shared, generation: u64) {
+    let parts = shared.parts.load(Ordering::Acquire) as u64;
+    let mut state = shared.claim.load(Ordering::Acquire);
+    loop {
+        if state >> 32 != generation || state & 0xFFFF_FFFF >= parts {
+            return;
+        }
+        match shared.claim.compare_exchange_weak(
+            state,
+            state + 1,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => {
+                let part = (state & 0xFFFF_FFFF) as usize;
+                // SAFETY: see `Shared`; our claimed part keeps the job alive.
+                let job = unsafe {
+                    (*shared.job.get()).expect("a job is published before its generation")
+                };
+                if catch_unwind(AssertUnwindSafe(|| unsafe { (*job)(part) })).is_err() {
+                    shared.panicked.store(true, Ordering::Relaxed);
+                }
+                shared.done.fetch_add(1, Ordering::AcqRel);
+                state = shared.claim.load(Ordering::Acquire);
+            }
+            Err(now) => state = now,
+        }
+    }
+}
+
+fn worker(shared: &'static Shared) {
     IN_JOB.with(|f| f.set(true));
     let mut seen = 0u64;
     loop {
         let mut spins = 0u32;
         let generation = loop {
-            let g = shared.generation.load(Ordering::Acquire);
+            let g = shared.claim.load(Ordering::Acquire) >> 32;
             if g != seen {
                 break g;
             }
             spins += 1;
-            if spins < 200_000 {
+            if spins < IDLE_SPINS {
                 std::hint::spin_loop();
             } else {
-                thread::park_timeout(std::time::Duration::from_millis(50));
+                thread::park_timeout(std::time::Duration::from_millis(20));
             }
         };
         seen = generation;
-        // SAFETY: see `Shared`.
-        let job = unsafe { (*shared.job.get()).expect("a job is published before its generation") };
-        if catch_unwind(AssertUnwindSafe(|| unsafe { (*job)(part) })).is_err() {
-            shared.panicked.store(true, Ordering::Relaxed);
-        }
-        shared.pending.fetch_sub(1, Ordering::Release);
+        work(shared, generation);
     }
 }
 
-/// Runs `f(part)` for every `part` in `0..num_threads()`, in parallel, and returns when all
-/// are done. Each part must touch data disjoint from the others'.
+/// Runs `f(part)` for every `part` in `0..num_threads()`, in parallel where cores are free,
+/// and returns when all are done. Each part must touch data disjoint from the others'.
 pub fn run(f: &(dyn Fn(usize) + Sync)) {
     let team = team();
+    let parts = num_threads();
     let nested = IN_JOB.with(|flag| flag.get());
-    let guard = if nested || team.workers.is_empty() { None } else { team.busy.try_lock().ok() };
+    let guard = if nested || team.workers.is_empty() {
+        None
+    } else {
+        team.busy.try_lock().ok()
+    };
     let Some(_guard) = guard else {
-        (0..num_threads()).for_each(f);
+        (0..parts).for_each(f);
         return;
     };
     let shared = team.shared;
-    // SAFETY: we hold `busy`; workers read `job` only after the generation bump below. The
-    // lifetime is erased, which is sound because we wait for every part before returning.
+    // SAFETY: we hold `busy` and the previous job is complete; the lifetime is erased, which
+    // is sound because we wait for every part before returning.
     unsafe {
         let erased: Job = std::mem::transmute::<&(dyn Fn(usize) + Sync), Job>(f);
         *shared.job.get() = Some(erased);
     }
-    shared.pending.store(team.workers.len(), Ordering::Relaxed);
-    shared.generation.fetch_add(1, Ordering::Release);
+    shared.parts.store(parts, Ordering::Release);
+    shared.done.store(0, Ordering::Release);
+    let generation = (shared.claim.load(Ordering::Acquire) >> 32) + 1;
+    shared.claim.store(generation << 32, Ordering::Release);
     for w in &team.workers {
         w.unpark();
     }
     IN_JOB.with(|flag| flag.set(true));
-    let mine = catch_unwind(AssertUnwindSafe(|| f(0)));
+    work(shared, generation);
     IN_JOB.with(|flag| flag.set(false));
-    while shared.pending.load(Ordering::Acquire) != 0 {
-        std::hint::spin_loop();
-    }
-    if let Err(payload) = mine {
-        std::panic::resume_unwind(payload);
+    let mut spins = 0u32;
+    while shared.done.load(Ordering::Acquire) != parts {
+        spins += 1;
+        if spins < 2_000 {
+            std::hint::spin_loop();
+        } else {
+            thread::yield_now();
+        }
     }
     if shared.panicked.swap(false, Ordering::Relaxed) {
         panic!("a neurust worker thread panicked");
@@ -153,7 +201,11 @@ unsafe impl<T: Send> Sync for SharedMut<'_, T> {}
 impl<'a, T> SharedMut<'a, T> {
     /// Wraps a slice for the duration of one job.
     pub fn new(slice: &'a mut [T]) -> Self {
-        SharedMut { ptr: slice.as_mut_ptr(), len: slice.len(), _life: std::marker::PhantomData }
+        SharedMut {
+            ptr: slice.as_mut_ptr(),
+            len: slice.len(),
+            _life: std::marker::PhantomData,
+        }
     }
 
     /// The elements `r` of the slice.
@@ -207,9 +259,11 @@ mod tests {
     #[test]
     fn nested_runs_do_not_deadlock() {
         let count = AtomicUsize::new(0);
-        run(&|_| run(&|_| {
-            count.fetch_add(1, Ordering::Relaxed);
-        }));
+        run(&|_| {
+            run(&|_| {
+                count.fetch_add(1, Ordering::Relaxed);
+            })
+        });
         assert_eq!(count.load(Ordering::Relaxed), num_threads() * num_threads());
     }
 }

@@ -29,7 +29,14 @@ impl Rng {
     /// A generator whose whole sequence is fixed by `seed`.
     pub fn new(seed: u64) -> Self {
         let mut st = seed;
-        Rng { s: [splitmix64(&mut st), splitmix64(&mut st), splitmix64(&mut st), splitmix64(&mut st)] }
+        Rng {
+            s: [
+                splitmix64(&mut st),
+                splitmix64(&mut st),
+                splitmix64(&mut st),
+                splitmix64(&mut st),
+            ],
+        }
     }
 
     /// A generator seeded by [`set_random_seed`] if it was called, else from the clock.
@@ -105,7 +112,9 @@ pub(crate) fn next_seed() -> u64 {
     match guard.as_mut() {
         Some(rng) => rng.next_u64(),
         None => {
-            let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+            let nanos = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64);
             let mut st = nanos ^ (std::process::id() as u64).rotate_left(32);
             splitmix64(&mut st)
         }
@@ -150,6 +159,9 @@ mod tests {
         let xs: Vec<f64> = (0..50_000).map(|_| rng.normal() as f64).collect();
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;
         let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / xs.len() as f64;
-        assert!(mean.abs() < 0.02 && (var - 1.0).abs() < 0.03, "mean {mean} var {var}");
+        assert!(
+            mean.abs() < 0.02 && (var - 1.0).abs() < 0.03,
+            "mean {mean} var {var}"
+        );
     }
 }

@@ -13,12 +13,19 @@ fn message<T: std::fmt::Debug>(r: neurust_nn::Result<T>) -> String {
 #[test]
 fn a_shape_mismatch_says_what_was_expected_and_what_came() {
     let mut model = Sequential::new();
-    model.add(Flatten::new().input_shape([28, 28])).add(Dense::new(10).activation("softmax"));
-    model.compile("adam", "sparse_categorical_crossentropy", &["accuracy"]).unwrap();
+    model
+        .add(Flatten::new().input_shape([28, 28]))
+        .add(Dense::new(10).activation("softmax"));
+    model
+        .compile("adam", "sparse_categorical_crossentropy", &["accuracy"])
+        .unwrap();
     let x = Array2::<f32>::zeros((10000, 784));
     let y = Array1::<u8>::zeros(10000);
     let msg = message(model.fit(&x, &y).verbose(0).run());
-    assert!(msg.contains("expected (n, 28, 28), got (10000, 784)"), "{msg}");
+    assert!(
+        msg.contains("expected (n, 28, 28), got (10000, 784)"),
+        "{msg}"
+    );
     assert!(message(model.predict(&x)).contains("expected (n, 28, 28), got (10000, 784)"));
     assert!(message(model.evaluate(&x, &y)).contains("expected (n, 28, 28)"));
 }
@@ -29,11 +36,16 @@ fn labels_out_of_range_or_of_the_wrong_kind_are_refused() {
     let mut model = small_model(2, 0.0);
     y[7] = 3;
     let msg = message(model.fit(&x, &y).verbose(0).run());
-    assert!(msg.contains("label 3 (sample 7) is out of range") && msg.contains("0..3"), "{msg}");
+    assert!(
+        msg.contains("label 3 (sample 7) is out of range") && msg.contains("0..3"),
+        "{msg}"
+    );
     let negative = Array1::from_elem(20, -1i64);
     assert!(message(model.fit(&x, &negative).verbose(0).run()).contains("found -1"));
     let one_hot = Array2::<f32>::zeros((20, 3));
-    assert!(message(model.fit(&x, &one_hot).verbose(0).run()).contains("use categorical_crossentropy"));
+    assert!(
+        message(model.fit(&x, &one_hot).verbose(0).run()).contains("use categorical_crossentropy")
+    );
     let wide = Array2::<u8>::zeros((20, 2));
     assert!(message(model.fit(&x, &wide).verbose(0).run()).contains("expected (n,) class ids"));
 }
@@ -53,26 +65,46 @@ fn calls_in_the_wrong_order_say_what_to_do() {
     model.add(Flatten::new()).add(Dense::new(3));
     assert!(message(model.fit(&x, &y).verbose(0).run()).contains("call model.compile("));
     assert!(message(model.predict(&x)).contains("input shape is not known"));
-    model.compile("adam", "sparse_categorical_crossentropy", &["accuracy"]).unwrap();
+    model
+        .compile("adam", "sparse_categorical_crossentropy", &["accuracy"])
+        .unwrap();
     model.fit(&x, &y).verbose(0).run().unwrap();
-    assert_eq!(model.predict(&x).unwrap().dim(), (8, 3), "the first fit built the model");
+    assert_eq!(
+        model.predict(&x).unwrap().dim(),
+        (8, 3),
+        "the first fit built the model"
+    );
 }
 
 #[test]
 fn unknown_names_list_the_valid_ones() {
     let mut model = small_model(6, 0.0);
     let cases = [
-        (message(model.compile("adamm", "mse", &["accuracy"])), "unknown optimizer \"adamm\"; valid optimizers are: adam, adamw, sgd, rmsprop"),
-        (message(model.compile("adam", "crossentropy", &["accuracy"])), "unknown loss \"crossentropy\""),
-        (message(model.compile("adam", "mse", &["precision"])), "unknown metric \"precision\""),
+        (
+            message(model.compile("adamm", "mse", &["accuracy"])),
+            "unknown optimizer \"adamm\"; valid optimizers are: adam, adamw, sgd, rmsprop",
+        ),
+        (
+            message(model.compile("adam", "crossentropy", &["accuracy"])),
+            "unknown loss \"crossentropy\"",
+        ),
+        (
+            message(model.compile("adam", "mse", &["precision"])),
+            "unknown metric \"precision\"",
+        ),
     ];
     for (msg, want) in cases {
         assert!(msg.contains(want), "{msg}");
     }
     let mut bad = Sequential::new();
-    bad.add(Flatten::new().input_shape([4])).add(Dense::new(3).activation("relux"));
+    bad.add(Flatten::new().input_shape([4]))
+        .add(Dense::new(3).activation("relux"));
     let msg = message(bad.compile("adam", "mse", &["mae"]));
-    assert!(msg.contains("unknown activation \"relux\"") && msg.contains("relu, sigmoid, tanh, softmax"), "{msg}");
+    assert!(
+        msg.contains("unknown activation \"relux\"")
+            && msg.contains("relu, sigmoid, tanh, softmax"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -81,14 +113,26 @@ fn bad_arguments_are_refused_before_training() {
     let mut model = small_model(8, 0.0);
     let before = model.get_weights();
     for split in [1.0, -0.1, 1.5] {
-        assert!(message(model.fit(&x, &y).validation_split(split).verbose(0).run()).contains("validation_split must be in [0, 1)"));
+        assert!(
+            message(model.fit(&x, &y).validation_split(split).verbose(0).run())
+                .contains("validation_split must be in [0, 1)")
+        );
     }
     assert!(message(model.fit(&x, &y).batch_size(0).verbose(0).run()).contains("batch_size"));
     let empty = Array3::<f32>::zeros((0, 4, 4));
-    assert!(message(model.fit(&empty, &Array1::<u8>::zeros(0)).verbose(0).run()).contains("at least one sample"));
+    assert!(
+        message(model.fit(&empty, &Array1::<u8>::zeros(0)).verbose(0).run())
+            .contains("at least one sample")
+    );
     let mut bad_drop = Sequential::new();
-    bad_drop.add(Flatten::new().input_shape([2])).add(Dropout::new(1.0)).add(Dense::new(1));
-    assert!(message(bad_drop.compile("sgd", "mse", &["mae"])).contains("Dropout rate must be in [0, 1)"));
+    bad_drop
+        .add(Flatten::new().input_shape([2]))
+        .add(Dropout::new(1.0))
+        .add(Dense::new(1));
+    assert!(
+        message(bad_drop.compile("sgd", "mse", &["mae"]))
+            .contains("Dropout rate must be in [0, 1)")
+    );
     assert_eq!(model.get_weights(), before, "refused calls change nothing");
 }
 
@@ -98,14 +142,24 @@ fn nan_and_infinite_inputs_are_refused() {
     let mut model = small_model(10, 0.0);
     x[[3, 1, 2]] = f32::NAN;
     let msg = message(model.fit(&x, &y).verbose(0).run());
-    assert!(msg.contains("input holds a NaN or infinite value (first at flat index 54)"), "{msg}");
+    assert!(
+        msg.contains("input holds a NaN or infinite value (first at flat index 54)"),
+        "{msg}"
+    );
     x[[3, 1, 2]] = f32::INFINITY;
     assert!(message(model.predict(&x)).contains("NaN or infinite"));
     let labels = array![[0.0f32, 1.0], [f32::NAN, 0.0]];
     let mut reg = Sequential::new();
     reg.add(Flatten::new().input_shape([2])).add(Dense::new(2));
     reg.compile("sgd", "mse", &["mae"]).unwrap();
-    assert!(message(reg.fit(&array![[1.0f32, 2.0], [3.0, 4.0]], &labels).verbose(0).run()).contains("labels holds a NaN"));
+    assert!(
+        message(
+            reg.fit(&array![[1.0f32, 2.0], [3.0, 4.0]], &labels)
+                .verbose(0)
+                .run()
+        )
+        .contains("labels holds a NaN")
+    );
 }
 
 #[test]

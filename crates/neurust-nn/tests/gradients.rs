@@ -3,7 +3,9 @@
 
 use ndarray::{Array2, ArrayD, ArrayView2};
 use neurust_nn::layers::{Layer, Mode};
-use neurust_nn::{Activation, ActivationLayer, Dense, Dropout, Flatten, Loss, Rng, Sequential, Targets};
+use neurust_nn::{
+    Activation, ActivationLayer, Dense, Dropout, Flatten, Loss, Rng, Sequential, Targets,
+};
 
 fn random(rows: usize, cols: usize, seed: u64, scale: f32) -> Array2<f32> {
     let mut rng = Rng::new(seed);
@@ -41,12 +43,22 @@ fn check_model(model: &mut Sequential, x: &Array2<f32>, y: &Targets) -> f64 {
             worst = worst.max(err);
         }
     }
-    assert!(checked > 4 * skipped, "too many kinks: {checked} checked, {skipped} skipped");
+    assert!(
+        checked > 4 * skipped,
+        "too many kinks: {checked} checked, {skipped} skipped"
+    );
     model.set_weights(weights).unwrap();
     worst
 }
 
-fn model(input: usize, hidden: Activation, out: usize, out_act: Activation, loss: Loss, dropout: bool) -> Sequential {
+fn model(
+    input: usize,
+    hidden: Activation,
+    out: usize,
+    out_act: Activation,
+    loss: Loss,
+    dropout: bool,
+) -> Sequential {
     let mut m = Sequential::with_seed(11);
     m.add(Flatten::new().input_shape([input]));
     m.add(Dense::new(6).activation(hidden));
@@ -81,13 +93,30 @@ fn every_activation_backpropagates_correctly() {
 fn every_loss_backpropagates_correctly_fused_or_not() {
     let x = random(6, 4, 3, 1.0);
     let ids = Targets::Sparse(vec![0, 2, 1, 2, 0, 1]);
-    let one_hot = Targets::Dense(Array2::from_shape_fn((6, 3), |(i, j)| if [0, 2, 1, 2, 0, 1][i] == j { 1.0 } else { 0.0 }));
+    let one_hot = Targets::Dense(Array2::from_shape_fn((6, 3), |(i, j)| {
+        if [0, 2, 1, 2, 0, 1][i] == j { 1.0 } else { 0.0 }
+    }));
     let bits = Targets::Dense(Array2::from_shape_fn((6, 2), |(i, j)| ((i + j) % 2) as f32));
     let reals = Targets::Dense(random(6, 2, 4, 1.0));
     let cases: Vec<(Loss, Activation, usize, &Targets)> = vec![
-        (Loss::SparseCategoricalCrossentropy, Activation::Softmax, 3, &ids),
-        (Loss::SparseCategoricalCrossentropy, Activation::Sigmoid, 3, &ids),
-        (Loss::CategoricalCrossentropy, Activation::Softmax, 3, &one_hot),
+        (
+            Loss::SparseCategoricalCrossentropy,
+            Activation::Softmax,
+            3,
+            &ids,
+        ),
+        (
+            Loss::SparseCategoricalCrossentropy,
+            Activation::Sigmoid,
+            3,
+            &ids,
+        ),
+        (
+            Loss::CategoricalCrossentropy,
+            Activation::Softmax,
+            3,
+            &one_hot,
+        ),
         (Loss::BinaryCrossentropy, Activation::Sigmoid, 2, &bits),
         (Loss::BinaryCrossentropy, Activation::Softmax, 2, &bits),
         (Loss::MeanSquaredError, Activation::Linear, 2, &reals),
@@ -104,7 +133,14 @@ fn every_loss_backpropagates_correctly_fused_or_not() {
 fn dropout_and_the_tutorial_stack_backpropagate_correctly() {
     let x = random(8, 12, 5, 1.0);
     let y = Targets::Sparse(vec![0, 1, 2, 3, 0, 1, 2, 3]);
-    let mut m = model(12, Activation::Relu, 4, Activation::Softmax, Loss::SparseCategoricalCrossentropy, true);
+    let mut m = model(
+        12,
+        Activation::Relu,
+        4,
+        Activation::Softmax,
+        Loss::SparseCategoricalCrossentropy,
+        true,
+    );
     let err = check_model(&mut m, &x, &y);
     assert!(err < 2e-2, "relative error {err}");
 }
@@ -114,20 +150,36 @@ fn check_input_gradient(layer: &mut dyn Layer, x: &Array2<f32>) -> f64 {
     let r = random(x.nrows(), 3, 9, 1.0);
     let out = |layer: &mut dyn Layer, x: ArrayView2<f32>| {
         let mut y = Array2::zeros((x.nrows(), 3));
-        layer.forward(x, y.view_mut(), &mut Mode { training: true, rng: &mut Rng::new(0) });
+        layer.forward(
+            x,
+            y.view_mut(),
+            &mut Mode {
+                training: true,
+                rng: &mut Rng::new(0),
+            },
+        );
         y
     };
     let y = out(layer, x.view());
     let mut dy = r.clone();
     let mut dx = Array2::zeros(x.dim());
-    layer.backward(x.view(), y.view(), dy.view_mut(), Some(dx.view_mut()), false);
+    layer.backward(
+        x.view(),
+        y.view(),
+        dy.view_mut(),
+        Some(dx.view_mut()),
+        false,
+    );
     let mut worst = 0.0f64;
     for i in 0..x.len() {
         let eps = 1e-2;
         let mut f = |d: f32| {
             let mut xp = x.clone();
             xp.as_slice_mut().unwrap()[i] += d;
-            (&out(layer, xp.view()) * &r).iter().map(|&v| v as f64).sum::<f64>()
+            (&out(layer, xp.view()) * &r)
+                .iter()
+                .map(|&v| v as f64)
+                .sum::<f64>()
         };
         let numeric = (f(eps) - f(-eps)) / (2.0 * eps as f64);
         let analytic = dx.as_slice().unwrap()[i] as f64;

@@ -19,7 +19,14 @@ fn the_process_interrupt_flag_stops_fit_too() {
             }
         }
     }
-    let err = model.fit(&x, &y).epochs(3).batch_size(8).verbose(0).callback(Interrupt).run().unwrap_err();
+    let err = model
+        .fit(&x, &y)
+        .epochs(3)
+        .batch_size(8)
+        .verbose(0)
+        .callback(Interrupt)
+        .run()
+        .unwrap_err();
     assert!(matches!(err, Error::Interrupted { .. }), "{err}");
     // The flag was consumed: the next fit runs to the end.
     model.fit(&x, &y).epochs(1).verbose(0).run().unwrap();

@@ -20,7 +20,11 @@ fn steps(optimizer: impl IntoOptimizer, n: usize) -> Vec<f64> {
 
 fn assert_close(got: &[f64], want: &[f64]) {
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!((g - w).abs() <= 1e-5 * w.abs().max(1e-3), "step {}: got {g}, want {w}", i + 1);
+        assert!(
+            (g - w).abs() <= 1e-5 * w.abs().max(1e-3),
+            "step {}: got {g}, want {w}",
+            i + 1
+        );
     }
 }
 
@@ -78,9 +82,22 @@ fn sgd_plain_momentum_and_nesterov_follow_keras() {
             .collect::<Vec<f64>>()
     };
     assert_close(&steps(Sgd::new().learning_rate(0.1), 5), &run(0.0, false));
-    assert_close(&steps(Sgd::new().learning_rate(0.1).momentum(0.9), 5), &run(0.9, false));
-    assert_close(&steps(Sgd::new().learning_rate(0.1).momentum(0.9).nesterov(true), 5), &run(0.9, true));
-    assert_eq!(steps("sgd", 1)[0] as f32, (1.0 - 0.01 * 2.0) as f32, "Keras's default SGD rate is 0.01");
+    assert_close(
+        &steps(Sgd::new().learning_rate(0.1).momentum(0.9), 5),
+        &run(0.9, false),
+    );
+    assert_close(
+        &steps(
+            Sgd::new().learning_rate(0.1).momentum(0.9).nesterov(true),
+            5,
+        ),
+        &run(0.9, true),
+    );
+    assert_eq!(
+        steps("sgd", 1)[0] as f32,
+        (1.0 - 0.01 * 2.0) as f32,
+        "Keras's default SGD rate is 0.01"
+    );
 }
 
 #[test]
@@ -112,17 +129,24 @@ fn rmsprop_plain_centered_and_momentum_follow_keras() {
     assert_close(&steps("rmsprop", 5), &run(0.0, false));
     assert_close(&steps(RmsProp::new().centered(true), 5), &run(0.0, true));
     assert_close(&steps(RmsProp::new().momentum(0.5), 5), &run(0.5, false));
-    assert_close(&steps(RmsProp::new().momentum(0.5).centered(true), 5), &run(0.5, true));
+    assert_close(
+        &steps(RmsProp::new().momentum(0.5).centered(true), 5),
+        &run(0.5, true),
+    );
 }
 
 #[test]
 fn large_tensors_update_identically_on_every_thread_split() {
     // 300×200 = 60,000 weights: above the size at which updates are split across threads.
-    let x = ndarray::Array2::from_shape_fn((4, 300), |(i, j)| ((i * 31 + j * 7) % 13) as f32 / 13.0);
+    let x =
+        ndarray::Array2::from_shape_fn((4, 300), |(i, j)| ((i * 31 + j * 7) % 13) as f32 / 13.0);
     let y = ndarray::Array1::from_vec(vec![0u8, 1, 2, 3]);
     let mut a = Sequential::with_seed(5);
-    a.add(Flatten::new().input_shape([300])).add(Dense::new(200).activation("relu")).add(Dense::new(4).activation("softmax"));
-    a.compile("adam", "sparse_categorical_crossentropy", &["accuracy"]).unwrap();
+    a.add(Flatten::new().input_shape([300]))
+        .add(Dense::new(200).activation("relu"))
+        .add(Dense::new(4).activation("softmax"));
+    a.compile("adam", "sparse_categorical_crossentropy", &["accuracy"])
+        .unwrap();
     let before = a.get_weights()[0].clone();
     let (_, grads) = a.loss_and_gradients(&x, &y).unwrap();
     a.train_on_batch(&x, &y).unwrap();
@@ -131,7 +155,10 @@ fn large_tensors_update_identically_on_every_thread_split() {
     let mut moved = 0;
     for ((b, a), g) in before.iter().zip(after.iter()).zip(grads[0].iter()) {
         if g.abs() > 1e-4 {
-            assert!(((b - a) - 1e-3 * g.signum()).abs() < 1e-4, "before {b} after {a} grad {g}");
+            assert!(
+                ((b - a) - 1e-3 * g.signum()).abs() < 1e-4,
+                "before {b} after {a} grad {g}"
+            );
             moved += 1;
         }
     }

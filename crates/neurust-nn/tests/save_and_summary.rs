@@ -17,7 +17,9 @@ fn tutorial_model() -> Sequential {
 #[test]
 fn the_summary_matches_keras_for_the_tutorial_model() {
     let mut model = tutorial_model();
-    model.compile("adam", "sparse_categorical_crossentropy", &["accuracy"]).unwrap();
+    model
+        .compile("adam", "sparse_categorical_crossentropy", &["accuracy"])
+        .unwrap();
     let summary = model.summary();
     let params: Vec<usize> = summary.rows.iter().map(|r| r.params).collect();
     assert_eq!(params, [0, 200_960, 0, 2_570]);
@@ -37,8 +39,16 @@ fn the_summary_matches_keras_for_the_tutorial_model() {
     ] {
         assert!(text.contains(want), "missing {want:?} in\n{text}");
     }
-    let widths: Vec<usize> = text.lines().skip(1).take(5).map(|l| l.chars().count()).collect();
-    assert!(widths.windows(2).all(|w| w[0] == w[1]), "table lines differ in width: {widths:?}\n{text}");
+    let widths: Vec<usize> = text
+        .lines()
+        .skip(1)
+        .take(5)
+        .map(|l| l.chars().count())
+        .collect();
+    assert!(
+        widths.windows(2).all(|w| w[0] == w[1]),
+        "table lines differ in width: {widths:?}\n{text}"
+    );
 }
 
 #[test]
@@ -53,7 +63,11 @@ fn save_and_load_round_trip_predictions_exactly() {
     let mut loaded = load_model(&path).unwrap();
     assert_eq!(loaded.predict(&x).unwrap(), model.predict(&x).unwrap());
     assert_eq!(loaded.summary(), model.summary());
-    assert_eq!(loaded.evaluate(&x, &y).unwrap(), model.evaluate(&x, &y).unwrap(), "compile settings came back");
+    assert_eq!(
+        loaded.evaluate(&x, &y).unwrap(),
+        model.evaluate(&x, &y).unwrap(),
+        "compile settings came back"
+    );
     loaded.fit(&x, &y).epochs(1).verbose(0).run().unwrap();
 
     // The file is plain safetensors: an 8-byte little-endian header length, a JSON header
@@ -64,10 +78,15 @@ fn save_and_load_round_trip_predictions_exactly() {
     assert_eq!(header["dense/kernel"]["dtype"], "F32");
     assert_eq!(header["dense/kernel"]["shape"], serde_json::json!([16, 16]));
     assert_eq!(header["dense_1/bias"]["shape"], serde_json::json!([3]));
-    let meta: serde_json::Value = serde_json::from_str(header["__metadata__"]["neurust"].as_str().unwrap()).unwrap();
+    let meta: serde_json::Value =
+        serde_json::from_str(header["__metadata__"]["neurust"].as_str().unwrap()).unwrap();
     assert_eq!(meta["compile"]["optimizer"]["name"], "adam");
     assert_eq!(meta["layers"][2]["class_name"], "Dropout");
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no temporary file is left behind");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no temporary file is left behind"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -79,7 +98,10 @@ fn loading_a_bad_file_is_a_clear_error() {
     std::fs::write(&path, b"\xff\xff\xff\xff\xff\xff\xff\x7fnot a model").unwrap();
     let msg = load_model(&path).err().unwrap().to_string();
     assert!(msg.contains("is not a neurust model file"), "{msg}");
-    let missing = load_model(dir.join("nope.safetensors")).err().unwrap().to_string();
+    let missing = load_model(dir.join("nope.safetensors"))
+        .err()
+        .unwrap()
+        .to_string();
     assert!(missing.contains("cannot read"), "{missing}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -67,14 +67,22 @@ impl EarlyStopping {
     }
 
     fn improves(&self, value: f64) -> bool {
-        if self.maximize { value - self.min_delta > self.best } else { value + self.min_delta < self.best }
+        if self.maximize {
+            value - self.min_delta > self.best
+        } else {
+            value + self.min_delta < self.best
+        }
     }
 }
 
 impl Callback for EarlyStopping {
     fn on_train_begin(&mut self, _ctx: &mut CallbackContext) {
         self.wait = 0;
-        self.best = if self.maximize { f64::NEG_INFINITY } else { f64::INFINITY };
+        self.best = if self.maximize {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        };
         self.best_weights = None;
         self.stopped_epoch = None;
         self.best_epoch = None;
@@ -83,7 +91,11 @@ impl Callback for EarlyStopping {
     fn on_epoch_end(&mut self, ctx: &mut CallbackContext, epoch: usize, logs: &Logs) {
         let Some(value) = logs.get(&self.monitor) else {
             let keys: Vec<&str> = logs.iter().map(|(k, _)| k).collect();
-            eprintln!("EarlyStopping: \"{}\" is not in the logs (available: {})", self.monitor, keys.join(", "));
+            eprintln!(
+                "EarlyStopping: \"{}\" is not in the logs (available: {})",
+                self.monitor,
+                keys.join(", ")
+            );
             return;
         };
         self.wait += 1;

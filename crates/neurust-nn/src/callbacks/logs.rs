@@ -19,13 +19,16 @@ pub struct Logs {
 impl Logs {
     /// Logs with these keys, all unset.
     pub fn new(keys: &[&str]) -> Self {
-        let mut logs = Logs { entries: keys.iter().map(|k| (k.to_string(), None)).collect() };
+        let mut logs = Logs {
+            entries: keys.iter().map(|k| (k.to_string(), None)).collect(),
+        };
         logs.sort();
         logs
     }
 
     fn sort(&mut self) {
-        self.entries.sort_by(|a, b| (a.0.starts_with("val_"), &a.0).cmp(&(b.0.starts_with("val_"), &b.0)));
+        self.entries
+            .sort_by(|a, b| (a.0.starts_with("val_"), &a.0).cmp(&(b.0.starts_with("val_"), &b.0)));
     }
 
     /// Sets a value (adding the key if it is new).
@@ -41,12 +44,18 @@ impl Logs {
 
     /// The value of a key, if set.
     pub fn get(&self, key: &str) -> Option<f64> {
-        self.entries.iter().find(|(k, _)| k == key).and_then(|e| e.1)
+        self.entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|e| e.1)
     }
 
     /// A reference to the value of a key, if set.
     pub fn get_ref(&self, key: &str) -> Option<&f64> {
-        self.entries.iter().find(|(k, _)| k == key).and_then(|e| e.1.as_ref())
+        self.entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .and_then(|e| e.1.as_ref())
     }
 
     /// Unsets every value, keeping the keys.
@@ -56,7 +65,9 @@ impl Logs {
 
     /// The set values, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, f64)> {
-        self.entries.iter().filter_map(|(k, v)| v.map(|v| (k.as_str(), v)))
+        self.entries
+            .iter()
+            .filter_map(|(k, v)| v.map(|v| (k.as_str(), v)))
     }
 }
 

@@ -29,7 +29,11 @@ impl ProgressLogger<'static> {
 impl<'w> ProgressLogger<'w> {
     /// A logger writing to any writer.
     pub fn to_writer(out: impl Write + 'w) -> Self {
-        ProgressLogger { out: Box::new(out), started: Instant::now(), steps_done: 0 }
+        ProgressLogger {
+            out: Box::new(out),
+            started: Instant::now(),
+            steps_done: 0,
+        }
     }
 }
 
@@ -44,9 +48,18 @@ impl<'w> ProgressLogger<'w> {
 /// let line = format_epoch_line(1500, 1500, Duration::from_millis(300), &logs);
 /// assert_eq!(line, "1500/1500 - 0.3s - 200us/step - accuracy: 0.9202 - loss: 0.2766");
 /// ```
-pub fn format_epoch_line(steps_done: usize, steps: usize, elapsed: Duration, logs: &Logs) -> String {
+pub fn format_epoch_line(
+    steps_done: usize,
+    steps: usize,
+    elapsed: Duration,
+    logs: &Logs,
+) -> String {
     let secs = elapsed.as_secs_f64();
-    let total = if secs < 10.0 { format!("{secs:.1}s") } else { format!("{secs:.0}s") };
+    let total = if secs < 10.0 {
+        format!("{secs:.1}s")
+    } else {
+        format!("{secs:.0}s")
+    };
     let per_step = secs / steps_done.max(1) as f64;
     let per_step = if per_step >= 1.0 {
         format!("{per_step:.0}s/step")
@@ -78,7 +91,12 @@ impl Callback for ProgressLogger<'_> {
     }
 
     fn on_epoch_end(&mut self, ctx: &mut CallbackContext, _epoch: usize, logs: &Logs) {
-        let line = format_epoch_line(self.steps_done, ctx.params().steps, self.started.elapsed(), logs);
+        let line = format_epoch_line(
+            self.steps_done,
+            ctx.params().steps,
+            self.started.elapsed(),
+            logs,
+        );
         let _ = writeln!(self.out, "{line}");
         let _ = self.out.flush();
     }

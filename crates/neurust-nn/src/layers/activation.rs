@@ -23,7 +23,11 @@ pub struct ActivationLayer {
 impl ActivationLayer {
     /// The layer for an activation given by value or by name.
     pub fn new(activation: impl Into<ActivationSpec>) -> Self {
-        ActivationLayer { spec: activation.into(), resolved: Activation::Linear, name: String::new() }
+        ActivationLayer {
+            spec: activation.into(),
+            resolved: Activation::Linear,
+            name: String::new(),
+        }
     }
 
     /// Names the layer.
@@ -33,7 +37,11 @@ impl ActivationLayer {
     }
 
     pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {
-        let act = c.get("activation").and_then(|a| a.as_str()).unwrap_or("linear").to_string();
+        let act = c
+            .get("activation")
+            .and_then(|a| a.as_str())
+            .unwrap_or("linear")
+            .to_string();
         Ok(ActivationLayer::new(act).name(name_from_json(c)))
     }
 }

@@ -87,7 +87,10 @@ impl Dense {
     }
 
     pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {
-        let units = c.get("units").and_then(|u| u.as_u64()).ok_or_else(|| Error::Io("Dense config lacks units".into()))?;
+        let units = c
+            .get("units")
+            .and_then(|u| u.as_u64())
+            .ok_or_else(|| Error::Io("Dense config lacks units".into()))?;
         let text = |k: &str, d: &str| c.get(k).and_then(|v| v.as_str()).unwrap_or(d).to_string();
         let mut d = Dense::new(units as usize)
             .activation(text("activation", "linear"))
@@ -101,7 +104,10 @@ impl Dense {
 
     fn kernel2(&self) -> ArrayView2<'_, f32> {
         let k = self.kernel.as_ref().expect("Dense is built before use");
-        k.value.view().into_dimensionality::<Ix2>().expect("kernel is 2-D")
+        k.value
+            .view()
+            .into_dimensionality::<Ix2>()
+            .expect("kernel is 2-D")
     }
 }
 
@@ -140,7 +146,10 @@ impl Layer for Dense {
         self.kernel_init.clone()?;
         self.bias_init.clone()?;
         if self.units == 0 {
-            return Err(Error::invalid(format!("{}: Dense needs at least one unit, got 0", self.name)));
+            return Err(Error::invalid(format!(
+                "{}: Dense needs at least one unit, got 0",
+                self.name
+            )));
         }
         match input {
             [_] => Ok(vec![self.units]),
@@ -162,11 +171,15 @@ impl Layer for Dense {
         let fan_in = input[0];
         let mut kernel = Param::zeros("kernel", &[fan_in, self.units]);
         let (values, _) = kernel.slices();
-        self.kernel_init.clone()?.fill(values, fan_in, self.units, rng);
+        self.kernel_init
+            .clone()?
+            .fill(values, fan_in, self.units, rng);
         self.kernel = Some(kernel);
         self.bias = if self.use_bias {
             let mut bias = Param::zeros("bias", &[self.units]);
-            self.bias_init.clone()?.fill(bias.slices().0, fan_in, self.units, rng);
+            self.bias_init
+                .clone()?
+                .fill(bias.slices().0, fan_in, self.units, rng);
             Some(bias)
         } else {
             None
@@ -180,7 +193,12 @@ impl Layer for Dense {
 
     fn forward(&mut self, x: ArrayView2<f32>, mut y: ArrayViewMut2<f32>, _mode: &mut Mode) {
         let act = self.resolved;
-        let bias = self.bias.as_ref().map(|b| b.value.view().into_dimensionality::<Ix1>().expect("bias is 1-D"));
+        let bias = self.bias.as_ref().map(|b| {
+            b.value
+                .view()
+                .into_dimensionality::<Ix1>()
+                .expect("bias is 1-D")
+        });
         let row_wise = matches!(act, Activation::Softmax);
         gemm_cols(x, self.kernel2(), y.view_mut(), false, |cols, mut block| {
             if let Some(b) = &bias {
@@ -212,14 +230,22 @@ impl Layer for Dense {
         }
         let dz = dy.view();
         if let Some(bias) = self.bias.as_mut() {
-            let mut g = bias.grad.view_mut().into_dimensionality::<Ix1>().expect("bias is 1-D");
+            let mut g = bias
+                .grad
+                .view_mut()
+                .into_dimensionality::<Ix1>()
+                .expect("bias is 1-D");
             g.fill(0.0);
             for row in dz.axis_iter(Axis(0)) {
                 Zip::from(&mut g).and(&row).for_each(|g, &d| *g += d);
             }
         }
         let kernel = self.kernel.as_mut().expect("Dense is built before use");
-        let gk = kernel.grad.view_mut().into_dimensionality::<Ix2>().expect("kernel is 2-D");
+        let gk = kernel
+            .grad
+            .view_mut()
+            .into_dimensionality::<Ix2>()
+            .expect("kernel is 2-D");
         gemm_cols(x.t(), dz, gk, false, |_, _| {});
         if let Some(dx) = dx {
             gemm_cols(dz, self.kernel2().t(), dx, false, |_, _| {});
@@ -227,7 +253,10 @@ impl Layer for Dense {
     }
 
     fn visit_params(&mut self, f: &mut dyn FnMut(&mut Param)) {
-        self.kernel.iter_mut().chain(self.bias.iter_mut()).for_each(f);
+        self.kernel
+            .iter_mut()
+            .chain(self.bias.iter_mut())
+            .for_each(f);
     }
 
     fn params(&self) -> Vec<&Param> {

@@ -24,7 +24,11 @@ pub struct Dropout {
 impl Dropout {
     /// Drops each input with probability `rate`, which must lie in `[0, 1)`.
     pub fn new(rate: f32) -> Self {
-        Dropout { rate, name: String::new(), mask: Array2::zeros((0, 0)) }
+        Dropout {
+            rate,
+            name: String::new(),
+            mask: Array2::zeros((0, 0)),
+        }
     }
 
     /// Names the layer.
@@ -34,7 +38,10 @@ impl Dropout {
     }
 
     pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {
-        let rate = c.get("rate").and_then(|r| r.as_f64()).ok_or_else(|| Error::Io("Dropout config lacks rate".into()))?;
+        let rate = c
+            .get("rate")
+            .and_then(|r| r.as_f64())
+            .ok_or_else(|| Error::Io("Dropout config lacks rate".into()))?;
         Ok(Dropout::new(rate as f32).name(name_from_json(c)))
     }
 }
@@ -52,7 +59,10 @@ impl Layer for Dropout {
 
     fn output_shape(&self, input: &[usize]) -> Result<Vec<usize>> {
         if !(0.0..1.0).contains(&self.rate) {
-            return Err(Error::invalid(format!("{}: Dropout rate must be in [0, 1), got {}", self.name, self.rate)));
+            return Err(Error::invalid(format!(
+                "{}: Dropout rate must be in [0, 1), got {}",
+                self.name, self.rate
+            )));
         }
         Ok(input.to_vec())
     }
@@ -71,8 +81,13 @@ impl Layer for Dropout {
         }
         let keep = 1.0 / (1.0 - self.rate);
         let rng = &mut *mode.rng;
-        self.mask.iter_mut().for_each(|m| *m = if rng.uniform() < self.rate { 0.0 } else { keep });
-        Zip::from(&mut y).and(&x).and(&self.mask).for_each(|y, &x, &m| *y = x * m);
+        self.mask
+            .iter_mut()
+            .for_each(|m| *m = if rng.uniform() < self.rate { 0.0 } else { keep });
+        Zip::from(&mut y)
+            .and(&x)
+            .and(&self.mask)
+            .for_each(|y, &x, &m| *y = x * m);
     }
 
     fn backward(
@@ -84,7 +99,10 @@ impl Layer for Dropout {
         _: bool,
     ) {
         if let Some(mut dx) = dx {
-            Zip::from(&mut dx).and(&dy).and(&self.mask).for_each(|dx, &dy, &m| *dx = dy * m);
+            Zip::from(&mut dx)
+                .and(&dy)
+                .and(&self.mask)
+                .for_each(|dx, &dy, &m| *dx = dy * m);
         }
     }
 

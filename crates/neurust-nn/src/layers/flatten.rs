@@ -38,7 +38,10 @@ impl Flatten {
     }
 
     pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {
-        Ok(Flatten { input_shape: shape_from_json(c.get("input_shape")), name: name_from_json(c) })
+        Ok(Flatten {
+            input_shape: shape_from_json(c.get("input_shape")),
+            name: name_from_json(c),
+        })
     }
 }
 

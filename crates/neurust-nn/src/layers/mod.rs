@@ -28,12 +28,19 @@ pub struct Param {
 
 impl Param {
     pub(crate) fn zeros(name: &'static str, shape: &[usize]) -> Self {
-        Param { name, value: ArrayD::zeros(shape), grad: ArrayD::zeros(shape) }
+        Param {
+            name,
+            value: ArrayD::zeros(shape),
+            grad: ArrayD::zeros(shape),
+        }
     }
 
     /// The values and gradient as flat slices (both are always in standard layout).
     pub fn slices(&mut self) -> (&mut [f32], &[f32]) {
-        let v = self.value.as_slice_mut().expect("parameters are contiguous");
+        let v = self
+            .value
+            .as_slice_mut()
+            .expect("parameters are contiguous");
         let g = self.grad.as_slice().expect("gradients are contiguous");
         (v, g)
     }
@@ -108,14 +115,25 @@ pub fn from_config(class_name: &str, config: &serde_json::Value) -> Result<Box<d
         "Dropout" => Box::new(Dropout::from_config(config)?),
         "Flatten" => Box::new(Flatten::from_config(config)?),
         "Activation" => Box::new(ActivationLayer::from_config(config)?),
-        other => return Err(crate::Error::Io(format!("unknown layer class \"{other}\" in model file"))),
+        other => {
+            return Err(crate::Error::Io(format!(
+                "unknown layer class \"{other}\" in model file"
+            )));
+        }
     })
 }
 
 pub(crate) fn shape_from_json(v: Option<&serde_json::Value>) -> Option<Vec<usize>> {
-    v?.as_array()?.iter().map(|d| d.as_u64().map(|d| d as usize)).collect()
+    v?.as_array()?
+        .iter()
+        .map(|d| d.as_u64().map(|d| d as usize))
+        .collect()
 }
 
 pub(crate) fn name_from_json(config: &serde_json::Value) -> String {
-    config.get("name").and_then(|n| n.as_str()).unwrap_or_default().to_string()
+    config
+        .get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or_default()
+        .to_string()
 }

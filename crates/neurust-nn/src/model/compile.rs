@@ -62,10 +62,18 @@ impl Sequential {
     /// let err = model.compile("adam", "sparse_categorical_crossentropy", &["acuracy"]).unwrap_err();
     /// assert!(err.to_string().contains("valid metrics are: accuracy"));
     /// ```
-    pub fn compile<M: IntoMetric + Copy>(&mut self, optimizer: impl IntoOptimizer, loss: impl IntoLoss, metrics: &[M]) -> Result<()> {
+    pub fn compile<M: IntoMetric + Copy>(
+        &mut self,
+        optimizer: impl IntoOptimizer,
+        loss: impl IntoLoss,
+        metrics: &[M],
+    ) -> Result<()> {
         let optimizer = OptimizerState::new(optimizer.into_optimizer()?)?;
         let loss = loss.into_loss()?;
-        let metrics = metrics.iter().map(|m| m.into_metric()).collect::<Result<Vec<_>>>()?;
+        let metrics = metrics
+            .iter()
+            .map(|m| m.into_metric())
+            .collect::<Result<Vec<_>>>()?;
         match (&self.input_shape, self.input_shape()) {
             (Some(_), _) => {}
             (None, Some(declared)) => self.build_for(&declared, 0)?,
@@ -78,13 +86,19 @@ impl Sequential {
                 }
             }
         }
-        self.compiled = Some(Compiled { optimizer, loss, metrics });
+        self.compiled = Some(Compiled {
+            optimizer,
+            loss,
+            metrics,
+        });
         Ok(())
     }
 
     pub(crate) fn compiled(&self) -> Result<&Compiled> {
         self.compiled.as_ref().ok_or_else(|| {
-            Error::invalid("the model is not compiled: call model.compile(optimizer, loss, metrics) first")
+            Error::invalid(
+                "the model is not compiled: call model.compile(optimizer, loss, metrics) first",
+            )
         })
     }
 
@@ -107,11 +121,13 @@ impl Sequential {
                 loss.name(),
                 a.ncols()
             ))),
-            (false, Targets::Sparse(ids)) if loss == Loss::CategoricalCrossentropy => Err(Error::Label(format!(
-                "categorical_crossentropy expects one-hot rows shaped (n, {width}), got {} class ids; \
+            (false, Targets::Sparse(ids)) if loss == Loss::CategoricalCrossentropy => {
+                Err(Error::Label(format!(
+                    "categorical_crossentropy expects one-hot rows shaped (n, {width}), got {} class ids; \
                  use sparse_categorical_crossentropy for integer labels",
-                ids.len()
-            ))),
+                    ids.len()
+                )))
+            }
             (false, Targets::Sparse(ids)) => {
                 let col = Array2::from_shape_fn((ids.len(), 1), |(i, _)| ids[i] as f32);
                 self.prepare_targets_dense(col)
@@ -123,7 +139,11 @@ impl Sequential {
     fn prepare_targets_dense(&self, a: Array2<f32>) -> Result<Targets> {
         let width = self.output_width().unwrap_or(0);
         if a.ncols() != width {
-            return Err(Error::shape("labels", format!("(n, {width}) to match the output layer"), format!("(n, {})", a.ncols())));
+            return Err(Error::shape(
+                "labels",
+                format!("(n, {width}) to match the output layer"),
+                format!("(n, {})", a.ncols()),
+            ));
         }
         Ok(Targets::Dense(a))
     }

@@ -79,7 +79,11 @@ impl<'d> Fit<'_, 'd> {
         self
     }
     /// Validation data to evaluate at each epoch end (overrides `validation_split`).
-    pub fn validation_data<S: Data<Elem = f32>, D: Dimension>(mut self, x: &'d ArrayBase<S, D>, y: &impl Labels) -> Self {
+    pub fn validation_data<S: Data<Elem = f32>, D: Dimension>(
+        mut self,
+        x: &'d ArrayBase<S, D>,
+        y: &impl Labels,
+    ) -> Self {
         self.validation_data = Some(features(x).and_then(|fx| Ok((fx, y.to_targets()?))));
         self
     }
@@ -94,7 +98,10 @@ impl<'d> Fit<'_, 'd> {
         self
     }
     /// Adds callbacks (a `Vec<Box<dyn Callback>>`, or boxes of `&mut` to keep access to them).
-    pub fn callbacks(mut self, callbacks: impl IntoIterator<Item = Box<dyn Callback + 'd>>) -> Self {
+    pub fn callbacks(
+        mut self,
+        callbacks: impl IntoIterator<Item = Box<dyn Callback + 'd>>,
+    ) -> Self {
         self.callbacks.extend(callbacks);
         self
     }

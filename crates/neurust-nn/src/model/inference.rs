@@ -51,7 +51,10 @@ impl Index<&str> for Evaluation {
     fn index(&self, name: &str) -> &f64 {
         self.values.get_ref(name).unwrap_or_else(|| {
             let names: Vec<&str> = self.iter().map(|(k, _)| k).collect();
-            panic!("no value named \"{name}\"; this evaluation has: {}", names.join(", "))
+            panic!(
+                "no value named \"{name}\"; this evaluation has: {}",
+                names.join(", ")
+            )
         })
     }
 }
@@ -64,7 +67,12 @@ impl std::fmt::Display for Evaluation {
 
 /// The mean loss and metrics of a built, compiled model on rows `x`, in the order
 /// `["loss", metrics...]`.
-pub(crate) fn evaluate_rows(model: &mut Sequential, x: ArrayView2<f32>, targets: &Targets, metrics: &[Metric]) -> Result<Vec<f64>> {
+pub(crate) fn evaluate_rows(
+    model: &mut Sequential,
+    x: ArrayView2<f32>,
+    targets: &Targets,
+    metrics: &[Metric],
+) -> Result<Vec<f64>> {
     let loss = model.compiled()?.loss;
     let mut ws = Workspace::new(model, CHUNK.min(x.nrows().max(1)), false)?;
     let mut rng = Rng::new(0);
@@ -85,20 +93,30 @@ pub(crate) fn evaluate_rows(model: &mut Sequential, x: ArrayView2<f32>, targets:
 }
 
 impl Sequential {
-    fn inputs<'a, S: Data<Elem = f32>, D: Dimension>(&self, x: &'a ArrayBase<S, D>) -> Result<ndarray::CowArray<'a, f32, ndarray::Ix2>> {
+    fn inputs<'a, S: Data<Elem = f32>, D: Dimension>(
+        &self,
+        x: &'a ArrayBase<S, D>,
+    ) -> Result<ndarray::CowArray<'a, f32, ndarray::Ix2>> {
         let (x, per_sample) = features(x)?;
         let built = self.input_shape.as_ref().ok_or_else(|| {
             Error::invalid("the model's input shape is not known yet: give the first layer an input_shape, or fit it first")
         })?;
         if *built != per_sample {
-            return Err(Error::shape("input", crate::error::fmt_shape("n", built), crate::error::fmt_shape(&x.nrows().to_string(), &per_sample)));
+            return Err(Error::shape(
+                "input",
+                crate::error::fmt_shape("n", built),
+                crate::error::fmt_shape(&x.nrows().to_string(), &per_sample),
+            ));
         }
         check_finite("input", x.view())?;
         Ok(x)
     }
 
     /// The model's outputs for `x` (class probabilities for a softmax model), `(n, outputs)`.
-    pub fn predict<S: Data<Elem = f32>, D: Dimension>(&mut self, x: &ArrayBase<S, D>) -> Result<Array2<f32>> {
+    pub fn predict<S: Data<Elem = f32>, D: Dimension>(
+        &mut self,
+        x: &ArrayBase<S, D>,
+    ) -> Result<Array2<f32>> {
         let x = self.inputs(x)?;
         let width = self.output_width().unwrap_or(0);
         let mut out = Array2::zeros((x.nrows(), width));
@@ -113,38 +131,78 @@ impl Sequential {
     }
 
     /// The loss and metrics on `(x, y)`, with dropout off.
-    pub fn evaluate<S: Data<Elem = f32>, D: Dimension>(&mut self, x: &ArrayBase<S, D>, y: &impl Labels) -> Result<Evaluation> {
+    pub fn evaluate<S: Data<Elem = f32>, D: Dimension>(
+        &mut self,
+        x: &ArrayBase<S, D>,
+        y: &impl Labels,
+    ) -> Result<Evaluation> {
         let x = self.inputs(x)?;
         let targets = self.prepare_targets(y.to_targets()?)?;
         if targets.len() != x.nrows() {
-            return Err(Error::invalid(format!("x and y differ in length: x has {} samples, y has {}", x.nrows(), targets.len())));
+            return Err(Error::invalid(format!(
+                "x and y differ in length: x has {} samples, y has {}",
+                x.nrows(),
+                targets.len()
+            )));
         }
         if x.nrows() == 0 {
-            return Err(Error::invalid("evaluate needs at least one sample, got an empty array"));
+            return Err(Error::invalid(
+                "evaluate needs at least one sample, got an empty array",
+            ));
         }
         let compiled = self.compiled()?;
         let sparse = matches!(targets, Targets::Sparse(_));
         let width = self.output_width().unwrap_or(0);
-        let metrics: Vec<Metric> = compiled.metrics.iter().map(|m| m.resolve(compiled.loss, sparse, width)).collect();
-        let keys: Vec<String> = std::iter::once("loss").chain(compiled.metrics.iter().map(|m| m.key())).map(String::from).collect();
+        let metrics: Vec<Metric> = compiled
+            .metrics
+            .iter()
+            .map(|m| m.resolve(compiled.loss, sparse, width))
+            .collect();
+        let keys: Vec<String> = std::iter::once("loss")
+            .chain(compiled.metrics.iter().map(|m| m.key()))
+            .map(String::from)
+            .collect();
         let values = evaluate_rows(self, x.view(), &targets, &metrics)?;
         Ok(Evaluation::new(keys.into_iter().zip(values).collect()))
     }
 
     /// The outputs for one batch (no chunking; same as `predict`).
-    pub fn predict_on_batch<S: Data<Elem = f32>, D: Dimension>(&mut self, x: &ArrayBase<S, D>) -> Result<Array2<f32>> {
+    pub fn predict_on_batch<S: Data<Elem = f32>, D: Dimension>(
+        &mut self,
+        x: &ArrayBase<S, D>,
+    ) -> Result<Array2<f32>> {
         self.predict(x)
     }
 
     /// The loss and metrics on one batch.
-    pub fn test_on_batch<S: Data<Elem = f32>, D: Dimension>(&mut self, x: &ArrayBase<S, D>, y: &impl Labels) -> Result<Evaluation> {
+    pub fn test_on_batch<S: Data<Elem = f32>, D: Dimension>(
+        &mut self,
+        x: &ArrayBase<S, D>,
+        y: &impl Labels,
+    ) -> Result<Evaluation> {
         self.evaluate(x, y)
     }
 
     /// One gradient update on one batch; returns the batch's loss and metrics (before the
     /// update, as Keras reports them).
-    pub fn train_on_batch<S: Data<Elem = f32>, D: Dimension>(&mut self, x: &ArrayBase<S, D>, y: &impl Labels) -> Result<Evaluation> {
-        let history = self.fit(x, y).epochs(1).batch_size(usize::MAX).shuffle(false).verbose(0).run()?;
-        Ok(Evaluation::new(history.history.into_iter().filter_map(|(k, v)| Some((k, *v.first()?))).collect()))
+    pub fn train_on_batch<S: Data<Elem = f32>, D: Dimension>(
+        &mut self,
+        x: &ArrayBase<S, D>,
+        y: &impl Labels,
+    ) -> Result<Evaluation> {
+        let history = self
+            .fit(x, y)
+            .epochs(1)
+            .batch_size(usize::MAX)
+            .shuffle(false)
+            .verbose(0)
+            .run()?;
+        Ok(Evaluation::new(
+            history
+                .history
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, *v.first()?)))
+                .collect(),
+        ))
     }
 }

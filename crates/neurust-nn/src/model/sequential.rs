@@ -60,8 +60,16 @@ impl Sequential {
         let mut layer: Box<dyn Layer> = Box::new(layer);
         if layer.name().is_empty() {
             let base = snake_case(layer.class_name());
-            let same = self.layers.iter().filter(|l| l.class_name() == layer.class_name()).count();
-            layer.set_name(if same == 0 { base } else { format!("{base}_{same}") });
+            let same = self
+                .layers
+                .iter()
+                .filter(|l| l.class_name() == layer.class_name())
+                .count();
+            layer.set_name(if same == 0 {
+                base
+            } else {
+                format!("{base}_{same}")
+            });
         }
         self.layers.push(layer);
         self.input_shape = None;
@@ -76,7 +84,12 @@ impl Sequential {
     /// The declared per-sample input shape (`Flatten::new().input_shape([28, 28])`), or the
     /// shape the model was built for.
     pub fn input_shape(&self) -> Option<Vec<usize>> {
-        self.input_shape.clone().or_else(|| self.layers.first()?.declared_input_shape().map(|s| s.to_vec()))
+        self.input_shape.clone().or_else(|| {
+            self.layers
+                .first()?
+                .declared_input_shape()
+                .map(|s| s.to_vec())
+        })
     }
 
     /// Each layer's per-sample output shape for an input shape; the first error stops it.
@@ -93,17 +106,29 @@ impl Sequential {
     /// Builds the weights for inputs shaped `(n, per_sample...)`, or checks that shape
     /// against the one the model was built for. Nothing changes on error.
     pub(crate) fn build_for(&mut self, per_sample: &[usize], n: usize) -> Result<()> {
-        let mismatch = |want: &[usize]| Error::shape("input", fmt_shape("n", want), fmt_shape(&n.to_string(), per_sample));
+        let mismatch = |want: &[usize]| {
+            Error::shape(
+                "input",
+                fmt_shape("n", want),
+                fmt_shape(&n.to_string(), per_sample),
+            )
+        };
         if let Some(built) = &self.input_shape {
-            return if built == per_sample { Ok(()) } else { Err(mismatch(built)) };
+            return if built == per_sample {
+                Ok(())
+            } else {
+                Err(mismatch(built))
+            };
         }
-        if let Some(declared) = self.layers.first().and_then(|l| l.declared_input_shape()) {
-            if declared != per_sample {
-                return Err(mismatch(declared));
-            }
+        if let Some(declared) = self.layers.first().and_then(|l| l.declared_input_shape())
+            && declared != per_sample
+        {
+            return Err(mismatch(declared));
         }
         if self.layers.is_empty() {
-            return Err(Error::invalid("the model has no layers: add some with model.add(...)"));
+            return Err(Error::invalid(
+                "the model has no layers: add some with model.add(...)",
+            ));
         }
         self.output_shapes(per_sample)?;
         let mut shape = per_sample.to_vec();
@@ -128,7 +153,11 @@ impl Sequential {
 
     /// Copies of all weights, in Keras's order (per layer: kernel, then bias).
     pub fn get_weights(&self) -> Vec<ArrayD<f32>> {
-        self.layers.iter().flat_map(|l| l.params()).map(|p| p.value.clone()).collect()
+        self.layers
+            .iter()
+            .flat_map(|l| l.params())
+            .map(|p| p.value.clone())
+            .collect()
     }
 
     /// Replaces all weights; the list must match [`get_weights`](Self::get_weights) in count
@@ -137,17 +166,31 @@ impl Sequential {
         let current: Vec<(String, Vec<usize>)> = self
             .layers
             .iter()
-            .flat_map(|l| l.params().into_iter().map(move |p| (format!("{}/{}", l.name(), p.name), p.value.shape().to_vec())))
+            .flat_map(|l| {
+                l.params()
+                    .into_iter()
+                    .map(move |p| (format!("{}/{}", l.name(), p.name), p.value.shape().to_vec()))
+            })
             .collect();
         if current.is_empty() {
-            return Err(Error::invalid("the model has no weights yet: compile it with a known input shape, or fit it"));
+            return Err(Error::invalid(
+                "the model has no weights yet: compile it with a known input shape, or fit it",
+            ));
         }
         if current.len() != weights.len() {
-            return Err(Error::invalid(format!("set_weights needs {} arrays, got {}", current.len(), weights.len())));
+            return Err(Error::invalid(format!(
+                "set_weights needs {} arrays, got {}",
+                current.len(),
+                weights.len()
+            )));
         }
         for ((name, shape), w) in current.iter().zip(&weights) {
             if w.shape() != shape.as_slice() {
-                return Err(Error::shape(format!("weights of {name}"), format!("{shape:?}"), format!("{:?}", w.shape())));
+                return Err(Error::shape(
+                    format!("weights of {name}"),
+                    format!("{shape:?}"),
+                    format!("{:?}", w.shape()),
+                ));
             }
         }
         let mut incoming = weights.into_iter();

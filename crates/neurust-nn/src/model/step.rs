@@ -21,31 +21,65 @@ pub(crate) struct Workspace {
 impl Workspace {
     /// Buffers for batches of up to `rows` rows of a built, compiled model.
     pub fn new(model: &Sequential, rows: usize, training: bool) -> Result<Self> {
-        let input = model.input_shape.clone().ok_or_else(|| Error::invalid("the model is not built"))?;
+        let input = model
+            .input_shape
+            .clone()
+            .ok_or_else(|| Error::invalid("the model is not built"))?;
         let shapes = model.output_shapes(&input)?;
-        let active: Vec<usize> = (0..model.layers.len()).filter(|&i| !model.layers[i].is_identity(training)).collect();
+        let active: Vec<usize> = (0..model.layers.len())
+            .filter(|&i| !model.layers[i].is_identity(training))
+            .collect();
         if active.is_empty() {
-            return Err(Error::invalid("the model has no layer that computes anything: add a Dense layer"));
+            return Err(Error::invalid(
+                "the model has no layer that computes anything: add a Dense layer",
+            ));
         }
         let width = |i: usize| shapes[i].iter().product::<usize>();
-        let acts: Vec<Array2<f32>> = active.iter().map(|&i| Array2::zeros((rows, width(i)))).collect();
+        let acts: Vec<Array2<f32>> = active
+            .iter()
+            .map(|&i| Array2::zeros((rows, width(i))))
+            .collect();
         let grads = if training { acts.clone() } else { Vec::new() };
         let last = *active.last().expect("checked non-empty");
-        let fused = model.compiled.as_ref().is_some_and(|c| c.loss.fuses_with(model.layers[last].output_activation()))
+        let fused = model
+            .compiled
+            .as_ref()
+            .is_some_and(|c| c.loss.fuses_with(model.layers[last].output_activation()))
             && last == model.layers.len() - 1;
-        Ok(Workspace { training, active, acts, grads, fused })
+        Ok(Workspace {
+            training,
+            active,
+            acts,
+            grads,
+            fused,
+        })
     }
 
     /// Runs the layers on `x` (at most the capacity's rows); returns the predictions.
-    pub fn forward(&mut self, model: &mut Sequential, x: ArrayView2<f32>, rng: &mut Rng) -> ArrayView2<'_, f32> {
+    pub fn forward(
+        &mut self,
+        model: &mut Sequential,
+        x: ArrayView2<f32>,
+        rng: &mut Rng,
+    ) -> ArrayView2<'_, f32> {
         let rows = x.nrows();
-        let mut mode = Mode { training: self.training, rng };
+        let mut mode = Mode {
+            training: self.training,
+            rng,
+        };
         for (j, &li) in self.active.iter().enumerate() {
             let (done, rest) = self.acts.split_at_mut(j);
-            let input = if j == 0 { x } else { done[j - 1].slice(s![..rows, ..]) };
+            let input = if j == 0 {
+                x
+            } else {
+                done[j - 1].slice(s![..rows, ..])
+            };
             model.layers[li].forward(input, rest[0].slice_mut(s![..rows, ..]), &mut mode);
         }
-        self.acts.last().expect("checked non-empty").slice(s![..rows, ..])
+        self.acts
+            .last()
+            .expect("checked non-empty")
+            .slice(s![..rows, ..])
     }
 
     /// Back-propagates the loss's gradient (already in the last gradient buffer).
@@ -54,10 +88,24 @@ impl Workspace {
         let last = self.active.len() - 1;
         for j in (0..=last).rev() {
             let (lower, upper) = self.grads.split_at_mut(j);
-            let input = if j == 0 { x } else { self.acts[j - 1].slice(s![..rows, ..]) };
-            let dx = if j == 0 { None } else { Some(lower[j - 1].slice_mut(s![..rows, ..])) };
+            let input = if j == 0 {
+                x
+            } else {
+                self.acts[j - 1].slice(s![..rows, ..])
+            };
+            let dx = if j == 0 {
+                None
+            } else {
+                Some(lower[j - 1].slice_mut(s![..rows, ..]))
+            };
             let y = self.acts[j].slice(s![..rows, ..]);
-            model.layers[self.active[j]].backward(input, y, upper[0].slice_mut(s![..rows, ..]), dx, self.fused && j == last);
+            model.layers[self.active[j]].backward(
+                input,
+                y,
+                upper[0].slice_mut(s![..rows, ..]),
+                dx,
+                self.fused && j == last,
+            );
         }
     }
 
@@ -75,8 +123,16 @@ impl Workspace {
         let rows = x.nrows();
         let loss: Loss = model.compiled.as_ref().expect("callers check compile").loss;
         self.forward(model, x, rng);
-        let pred = self.acts.last().expect("checked non-empty").slice(s![..rows, ..]);
-        let grad = self.grads.last_mut().expect("training has gradients").slice_mut(s![..rows, ..]);
+        let pred = self
+            .acts
+            .last()
+            .expect("checked non-empty")
+            .slice(s![..rows, ..]);
+        let grad = self
+            .grads
+            .last_mut()
+            .expect("training has gradients")
+            .slice_mut(s![..rows, ..]);
         let loss_sum = loss.compute(pred, targets, Some(grad), self.fused);
         for (m, sum) in metrics.iter().zip(metric_sums.iter_mut()) {
             *sum += m.batch_sum(pred, targets);
@@ -100,7 +156,11 @@ impl Sequential {
     /// let (loss, grads) = model.loss_and_gradients(&array![[1.0f32, 2.0]], &array![[0.5f32]]).unwrap();
     /// assert_eq!(grads.len(), 2);
     /// ```
-    pub fn loss_and_gradients<S, D>(&mut self, x: &ndarray::ArrayBase<S, D>, y: &impl crate::Labels) -> Result<(f64, Vec<ndarray::ArrayD<f32>>)>
+    pub fn loss_and_gradients<S, D>(
+        &mut self,
+        x: &ndarray::ArrayBase<S, D>,
+        y: &impl crate::Labels,
+    ) -> Result<(f64, Vec<ndarray::ArrayD<f32>>)>
     where
         S: ndarray::Data<Elem = f32>,
         D: ndarray::Dimension,
@@ -110,14 +170,23 @@ impl Sequential {
         self.build_for(&per_sample, x.nrows())?;
         let targets = self.prepare_targets(y.to_targets()?)?;
         if targets.len() != x.nrows() || x.nrows() == 0 {
-            return Err(Error::invalid(format!("x has {} samples and y has {}; both need the same, non-zero count", x.nrows(), targets.len())));
+            return Err(Error::invalid(format!(
+                "x has {} samples and y has {}; both need the same, non-zero count",
+                x.nrows(),
+                targets.len()
+            )));
         }
         let mut tb = TargetBuf::for_targets(&targets);
         let idx: Vec<usize> = (0..x.nrows()).collect();
         targets.gather(&idx, &mut tb);
         let mut ws = Workspace::new(self, x.nrows(), true)?;
         let loss = ws.gradients(self, x.view(), &tb, &mut Rng::new(0), &[], &mut []);
-        let grads = self.layers.iter().flat_map(|l| l.params()).map(|p| p.grad.clone()).collect();
+        let grads = self
+            .layers
+            .iter()
+            .flat_map(|l| l.params())
+            .map(|p| p.grad.clone())
+            .collect();
         Ok((loss / x.nrows() as f64, grads))
     }
 }

@@ -74,7 +74,13 @@ impl Sequential {
             });
         }
         let total: usize = rows.iter().map(|r| r.params).sum();
-        Summary { model_name: self.name.clone(), rows, total_params: total, trainable_params: total, non_trainable_params: 0 }
+        Summary {
+            model_name: self.name.clone(),
+            rows,
+            total_params: total,
+            trainable_params: total,
+            non_trainable_params: 0,
+        }
     }
 }
 
@@ -83,7 +89,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -105,7 +111,13 @@ impl fmt::Display for Summary {
         let cells: Vec<[String; 3]> = self
             .rows
             .iter()
-            .map(|r| [format!("{} ({})", r.name, r.class_name), r.output_shape_text(), thousands(r.params)])
+            .map(|r| {
+                [
+                    format!("{} ({})", r.name, r.class_name),
+                    r.output_shape_text(),
+                    thousands(r.params),
+                ]
+            })
             .collect();
         let head = ["Layer (type)", "Output Shape", "Param #"];
         let mut w = [29usize, 22, 13];
@@ -115,21 +127,59 @@ impl fmt::Display for Summary {
             }
         }
         let line = |l: &str, m: &str, r: &str, fill: &str| {
-            format!("{l}{}{m}{}{m}{}{r}", fill.repeat(w[0] + 2), fill.repeat(w[1] + 2), fill.repeat(w[2] + 2))
+            format!(
+                "{l}{}{m}{}{m}{}{r}",
+                fill.repeat(w[0] + 2),
+                fill.repeat(w[1] + 2),
+                fill.repeat(w[2] + 2)
+            )
         };
         writeln!(f, "Model: \"{}\"", self.model_name)?;
         writeln!(f, "{}", line("┏", "┳", "┓", "━"))?;
-        writeln!(f, "┃ {:<a$} ┃ {:<b$} ┃ {:>c$} ┃", head[0], head[1], head[2], a = w[0], b = w[1], c = w[2])?;
+        writeln!(
+            f,
+            "┃ {:<a$} ┃ {:<b$} ┃ {:>c$} ┃",
+            head[0],
+            head[1],
+            head[2],
+            a = w[0],
+            b = w[1],
+            c = w[2]
+        )?;
         writeln!(f, "{}", line("┡", "╇", "┩", "━"))?;
         for (i, c) in cells.iter().enumerate() {
             if i > 0 {
                 writeln!(f, "{}", line("├", "┼", "┤", "─"))?;
             }
-            writeln!(f, "│ {:<a$} │ {:<b$} │ {:>c$} │", c[0], c[1], c[2], a = w[0], b = w[1], c = w[2])?;
+            writeln!(
+                f,
+                "│ {:<a$} │ {:<b$} │ {:>c$} │",
+                c[0],
+                c[1],
+                c[2],
+                a = w[0],
+                b = w[1],
+                c = w[2]
+            )?;
         }
         writeln!(f, "{}", line("└", "┴", "┘", "─"))?;
-        writeln!(f, " Total params: {} ({})", thousands(self.total_params), bytes(self.total_params))?;
-        writeln!(f, " Trainable params: {} ({})", thousands(self.trainable_params), bytes(self.trainable_params))?;
-        write!(f, " Non-trainable params: {} ({})", thousands(self.non_trainable_params), bytes(self.non_trainable_params))
+        writeln!(
+            f,
+            " Total params: {} ({})",
+            thousands(self.total_params),
+            bytes(self.total_params)
+        )?;
+        writeln!(
+            f,
+            " Trainable params: {} ({})",
+            thousands(self.trainable_params),
+            bytes(self.trainable_params)
+        )?;
+        write!(
+            f,
+            " Non-trainable params: {} ({})",
+            thousands(self.non_trainable_params),
+            bytes(self.non_trainable_params)
+        )
     }
 }

@@ -6,7 +6,9 @@ use ndarray::{Array2, s};
 use super::fit::Fit;
 use super::inference::evaluate_rows;
 use super::step::Workspace;
-use crate::callbacks::{Callback, CallbackContext, FitParams, Logs, TerminateOnNaN, default_progress, take_interrupt};
+use crate::callbacks::{
+    Callback, CallbackContext, FitParams, Logs, TerminateOnNaN, default_progress, take_interrupt,
+};
 use crate::data::{TargetBuf, Targets, check_finite};
 use crate::{Error, History, Metric, Result, Rng};
 
@@ -15,21 +17,41 @@ impl Fit<'_, '_> {
     /// training at the next batch boundary with [`Error::Interrupted`], which holds the History
     /// of the completed epochs; the model keeps what it learned either way.
     pub fn run(self) -> Result<History> {
-        let Fit { model, x, y, epochs, batch_size, validation_split, validation_data, shuffle, verbose, mut callbacks, seed, stop } = self;
+        let Fit {
+            model,
+            x,
+            y,
+            epochs,
+            batch_size,
+            validation_split,
+            validation_data,
+            shuffle,
+            verbose,
+            mut callbacks,
+            seed,
+            stop,
+        } = self;
         let (x, per_sample) = x?;
         let targets = y?;
         let n = x.nrows();
         if n == 0 {
-            return Err(Error::invalid("fit needs at least one sample, got an empty array"));
+            return Err(Error::invalid(
+                "fit needs at least one sample, got an empty array",
+            ));
         }
         if targets.len() != n {
-            return Err(Error::invalid(format!("x and y differ in length: x has {n} samples, y has {}", targets.len())));
+            return Err(Error::invalid(format!(
+                "x and y differ in length: x has {n} samples, y has {}",
+                targets.len()
+            )));
         }
         if batch_size == 0 {
             return Err(Error::invalid("batch_size must be at least 1"));
         }
         if !(0.0..1.0).contains(&validation_split) {
-            return Err(Error::invalid(format!("validation_split must be in [0, 1), got {validation_split}")));
+            return Err(Error::invalid(format!(
+                "validation_split must be in [0, 1), got {validation_split}"
+            )));
         }
         model.compiled()?;
         model.build_for(&per_sample, n)?;
@@ -41,10 +63,18 @@ impl Fit<'_, '_> {
             Some(v) => {
                 let ((vx, vshape), vy) = v?;
                 if vshape != per_sample {
-                    return Err(Error::shape("validation input", crate::error::fmt_shape("n", &per_sample), crate::error::fmt_shape(&vx.nrows().to_string(), &vshape)));
+                    return Err(Error::shape(
+                        "validation input",
+                        crate::error::fmt_shape("n", &per_sample),
+                        crate::error::fmt_shape(&vx.nrows().to_string(), &vshape),
+                    ));
                 }
                 if vy.len() != vx.nrows() {
-                    return Err(Error::invalid(format!("validation x has {} samples, y has {}", vx.nrows(), vy.len())));
+                    return Err(Error::invalid(format!(
+                        "validation x has {} samples, y has {}",
+                        vx.nrows(),
+                        vy.len()
+                    )));
                 }
                 check_finite("validation input", vx.view())?;
                 (n, Some((vx.to_owned(), model.prepare_targets(vy)?)))
@@ -58,7 +88,13 @@ impl Fit<'_, '_> {
                     )));
                 }
                 let idx: Vec<usize> = (split_at..n).collect();
-                (split_at, Some((x.slice(s![split_at.., ..]).to_owned(), select(&targets, &idx))))
+                (
+                    split_at,
+                    Some((
+                        x.slice(s![split_at.., ..]).to_owned(),
+                        select(&targets, &idx),
+                    )),
+                )
             }
             None => (n, None),
         };
@@ -66,8 +102,14 @@ impl Fit<'_, '_> {
         let compiled = model.compiled()?;
         let sparse = matches!(targets, Targets::Sparse(_));
         let width = model.output_width().unwrap_or(0);
-        let metrics: Vec<Metric> = compiled.metrics.iter().map(|m| m.resolve(compiled.loss, sparse, width)).collect();
-        let names: Vec<&str> = std::iter::once("loss").chain(compiled.metrics.iter().map(|m| m.key())).collect();
+        let metrics: Vec<Metric> = compiled
+            .metrics
+            .iter()
+            .map(|m| m.resolve(compiled.loss, sparse, width))
+            .collect();
+        let names: Vec<&str> = std::iter::once("loss")
+            .chain(compiled.metrics.iter().map(|m| m.key()))
+            .collect();
         let mut log_keys = names.clone();
         let val_names: Vec<String> = names.iter().map(|k| format!("val_{k}")).collect();
         if val.is_some() {
@@ -87,7 +129,10 @@ impl Fit<'_, '_> {
         let mut history = History::default();
         let mut nan = TerminateOnNaN::default();
         let mut progress = default_progress(verbose);
-        let mut list: Vec<&mut dyn Callback> = callbacks.iter_mut().map(|c| &mut **c as &mut dyn Callback).collect();
+        let mut list: Vec<&mut dyn Callback> = callbacks
+            .iter_mut()
+            .map(|c| &mut **c as &mut dyn Callback)
+            .collect();
         list.push(&mut nan);
         list.push(&mut history);
         if let Some(p) = progress.as_mut() {
@@ -104,13 +149,19 @@ impl Fit<'_, '_> {
         let mut sums = vec![0.0f64; metrics.len()];
         take_interrupt();
 
-        let mut emit = |model: &mut crate::Sequential, f: &mut dyn FnMut(&mut dyn Callback, &mut CallbackContext)| {
-            let mut ctx = CallbackContext { params: &params, model, stop_training: false };
-            for cb in list.iter_mut() {
-                f(&mut **cb, &mut ctx);
-            }
-            ctx.stop_training
-        };
+        let mut emit =
+            |model: &mut crate::Sequential,
+             f: &mut dyn FnMut(&mut dyn Callback, &mut CallbackContext)| {
+                let mut ctx = CallbackContext {
+                    params: &params,
+                    model,
+                    stop_training: false,
+                };
+                for cb in list.iter_mut() {
+                    f(&mut **cb, &mut ctx);
+                }
+                ctx.stop_training
+            };
 
         emit(model, &mut |cb, ctx| cb.on_train_begin(ctx));
         let mut interrupted = None;
@@ -124,7 +175,10 @@ impl Fit<'_, '_> {
             let (mut loss_sum, mut seen) = (0.0f64, 0usize);
             for (step, chunk) in order.chunks(batch_size).enumerate() {
                 if take_interrupt() || stop.as_ref().is_some_and(|h| h.is_stopped()) {
-                    interrupted = Some(format!("epoch {}/{epochs}, batch {step}/{steps}", epoch + 1));
+                    interrupted = Some(format!(
+                        "epoch {}/{epochs}, batch {step}/{steps}",
+                        epoch + 1
+                    ));
                     break 'epochs;
                 }
                 let rows = chunk.len();
@@ -132,7 +186,14 @@ impl Fit<'_, '_> {
                     xb.row_mut(r).assign(&x.row(i));
                 }
                 targets.gather(chunk, &mut tb);
-                loss_sum += ws.gradients(model, xb.slice(s![..rows, ..]), &tb, &mut rng, &metrics, &mut sums);
+                loss_sum += ws.gradients(
+                    model,
+                    xb.slice(s![..rows, ..]),
+                    &tb,
+                    &mut rng,
+                    &metrics,
+                    &mut sums,
+                );
                 let compiled = model.compiled.as_mut().expect("checked above");
                 compiled.optimizer.step(&mut model.layers);
                 seen += rows;
@@ -140,7 +201,9 @@ impl Fit<'_, '_> {
                 for (m, sum) in compiled_keys(&names).zip(&sums) {
                     logs.set(m, sum / seen as f64);
                 }
-                stop_training |= emit(model, &mut |cb, ctx| cb.on_train_batch_end(ctx, step, &logs));
+                stop_training |= emit(model, &mut |cb, ctx| {
+                    cb.on_train_batch_end(ctx, step, &logs)
+                });
                 if stop_training {
                     break;
                 }
@@ -160,7 +223,10 @@ impl Fit<'_, '_> {
         drop(list);
         model.history = history.clone();
         match interrupted {
-            Some(at) => Err(Error::Interrupted { history: Box::new(history), at }),
+            Some(at) => Err(Error::Interrupted {
+                history: Box::new(history),
+                at,
+            }),
             None => Ok(history),
         }
     }

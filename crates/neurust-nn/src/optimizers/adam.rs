@@ -2,7 +2,7 @@
 //! `α = lr·sqrt(1-β₂ᵗ)/(1-β₁ᵗ)`, `m += (g-m)(1-β₁)`, `v += (g²-v)(1-β₂)`, `p -= α·m/(sqrt(v)+ε)`;
 //! AdamW first decays `p -= p·wd·lr`.
 
-use super::{IntoOptimizer, Optimizer, Update};
+use super::{IntoOptimizer, Optimizer, Update, flush};
 use crate::Result;
 
 /// Adam's settings; the defaults are Keras's.
@@ -27,7 +27,12 @@ pub struct Adam {
 
 impl Default for Adam {
     fn default() -> Self {
-        Adam { learning_rate: 1e-3, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-7 }
+        Adam {
+            learning_rate: 1e-3,
+            beta_1: 0.9,
+            beta_2: 0.999,
+            epsilon: 1e-7,
+        }
     }
 }
 
@@ -64,8 +69,8 @@ impl Adam {
         let (c1, c2, eps) = (1.0 - self.beta_1, 1.0 - self.beta_2, self.epsilon);
         let [m, v, _] = u.s;
         for (((p, &g), m), v) in u.p.iter_mut().zip(u.g).zip(m.iter_mut()).zip(v.iter_mut()) {
-            *m += (g - *m) * c1;
-            *v += (g * g - *v) * c2;
+            *m = flush(*m + (g - *m) * c1);
+            *v = flush(*v + (g * g - *v) * c2);
             *p -= alpha * *m / (v.sqrt() + eps);
         }
     }
@@ -89,7 +94,10 @@ pub struct AdamW {
 
 impl Default for AdamW {
     fn default() -> Self {
-        AdamW { adam: Adam::default(), weight_decay: 0.004 }
+        AdamW {
+            adam: Adam::default(),
+            weight_decay: 0.004,
+        }
     }
 }
 

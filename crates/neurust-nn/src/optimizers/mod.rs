@@ -50,7 +50,13 @@ impl IntoOptimizer for &str {
             "adamw" => Optimizer::AdamW(AdamW::default()),
             "sgd" => Optimizer::Sgd(Sgd::default()),
             "rmsprop" => Optimizer::RmsProp(RmsProp::default()),
-            _ => return Err(Error::UnknownName { kind: "optimizer", name: self.into(), valid: OPTIMIZER_NAMES }),
+            _ => {
+                return Err(Error::UnknownName {
+                    kind: "optimizer",
+                    name: self.into(),
+                    valid: OPTIMIZER_NAMES,
+                });
+            }
         })
     }
 }
@@ -99,7 +105,9 @@ impl Optimizer {
     fn check(&self) -> Result<()> {
         let lr = self.learning_rate();
         if !(lr.is_finite() && lr > 0.0) {
-            return Err(Error::invalid(format!("the learning rate must be a positive number, got {lr}")));
+            return Err(Error::invalid(format!(
+                "the learning rate must be a positive number, got {lr}"
+            )));
         }
         Ok(())
     }
@@ -133,7 +141,11 @@ impl OptimizerState {
     /// A fresh state for `config`.
     pub fn new(config: Optimizer) -> Result<Self> {
         config.check()?;
-        Ok(OptimizerState { config, iterations: 0, state: Vec::new() })
+        Ok(OptimizerState {
+            config,
+            iterations: 0,
+            state: Vec::new(),
+        })
     }
 
     /// Applies one update to every parameter, in the order the layers visit them.
@@ -156,19 +168,51 @@ impl OptimizerState {
             self.state.push(vec![0.0; slots * len]);
         }
         let state = &mut self.state[index];
-        let parts = if len >= PARALLEL_MIN_LEN { parallel::num_threads() } else { 1 };
+        let parts = if len >= PARALLEL_MIN_LEN {
+            parallel::num_threads()
+        } else {
+            1
+        };
         if parts == 1 {
-            config.update(t, Update { p, g, s: split_slots(state, 0..len, len) });
+            config.update(
+                t,
+                Update {
+                    p,
+                    g,
+                    s: split_slots(state, 0..len, len),
+                },
+            );
             return;
         }
         let (p, state) = (SharedMut::new(p), SharedMut::new(state.as_mut_slice()));
         parallel::run(&|part| {
             let r = split_range(len, part, parts, 16);
             // SAFETY: each part takes its own range of the values and of every slot.
-            let s = [0, 1, 2].map(|k| if k < slots { unsafe { state.range(k * len + r.start..k * len + r.end) } } else { &mut [][..] });
-            config.update(t, Update { p: unsafe { p.range(r.clone()) }, g: &g[r], s });
+            let s = [0, 1, 2].map(|k| {
+                if k < slots {
+                    unsafe { state.range(k * len + r.start..k * len + r.end) }
+                } else {
+                    &mut [][..]
+                }
+            });
+            config.update(
+                t,
+                Update {
+                    p: unsafe { p.range(r.clone()) },
+                    g: &g[r],
+                    s,
+                },
+            );
         });
     }
+}
+
+/// Zero for values too small for a normal f32. Moments of weights whose gradient stays zero
+/// (an always-black MNIST pixel) decay geometrically into subnormals, which x86 processes about
+/// 100 times slower; flushing them (as TensorFlow's flush-to-zero does) keeps every step fast.
+#[inline(always)]
+pub(crate) fn flush(x: f32) -> f32 {
+    if x.abs() < f32::MIN_POSITIVE { 0.0 } else { x }
 }
 
 fn split_slots(state: &mut [f32], r: std::ops::Range<usize>, len: usize) -> [&mut [f32]; 3] {

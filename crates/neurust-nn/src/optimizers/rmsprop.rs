@@ -2,7 +2,7 @@
 //! `d = v - a² + ε`, else `d = v + ε`; `inc = lr·g/sqrt(d)`; with momentum `m = μm + inc`,
 //! `p -= m`, else `p -= inc`.
 
-use super::{IntoOptimizer, Optimizer, Update};
+use super::{IntoOptimizer, Optimizer, Update, flush};
 use crate::Result;
 
 /// RMSprop's settings; the defaults are Keras's.
@@ -28,7 +28,13 @@ pub struct RmsProp {
 
 impl Default for RmsProp {
     fn default() -> Self {
-        RmsProp { learning_rate: 1e-3, rho: 0.9, momentum: 0.0, epsilon: 1e-7, centered: false }
+        RmsProp {
+            learning_rate: 1e-3,
+            rho: 0.9,
+            momentum: 0.0,
+            epsilon: 1e-7,
+            centered: false,
+        }
     }
 }
 
@@ -62,18 +68,22 @@ impl RmsProp {
         let (lr, rho, eps, mu) = (self.learning_rate, self.rho, self.epsilon, self.momentum);
         let [v, second, third] = u.s;
         // Slots: the velocity, then the momentum if any, then the gradient average if centered.
-        let (mom, avg) = if mu > 0.0 { (second, third) } else { (third, second) };
+        let (mom, avg) = if mu > 0.0 {
+            (second, third)
+        } else {
+            (third, second)
+        };
         for (i, (p, &g)) in u.p.iter_mut().zip(u.g).enumerate() {
-            v[i] = rho * v[i] + (1.0 - rho) * g * g;
+            v[i] = flush(rho * v[i] + (1.0 - rho) * g * g);
             let denom = if self.centered {
-                avg[i] = rho * avg[i] + (1.0 - rho) * g;
+                avg[i] = flush(rho * avg[i] + (1.0 - rho) * g);
                 v[i] - avg[i] * avg[i] + eps
             } else {
                 v[i] + eps
             };
             let inc = lr * g / denom.sqrt();
             if mu > 0.0 {
-                mom[i] = mu * mom[i] + inc;
+                mom[i] = flush(mu * mom[i] + inc);
                 *p -= mom[i];
             } else {
                 *p -= inc;

@@ -1,7 +1,7 @@
 //! SGD as Keras 3 computes it: `m = μ·m - lr·g`; then `p += m`, or with Nesterov
 //! `p += μ·m - lr·g`; without momentum `p -= lr·g`.
 
-use super::{IntoOptimizer, Optimizer, Update};
+use super::{IntoOptimizer, Optimizer, Update, flush};
 use crate::Result;
 
 /// SGD's settings; the defaults are Keras's (learning rate 0.01, no momentum).
@@ -23,7 +23,11 @@ pub struct Sgd {
 
 impl Default for Sgd {
     fn default() -> Self {
-        Sgd { learning_rate: 0.01, momentum: 0.0, nesterov: false }
+        Sgd {
+            learning_rate: 0.01,
+            momentum: 0.0,
+            nesterov: false,
+        }
     }
 }
 
@@ -56,7 +60,7 @@ impl Sgd {
         }
         let [m, _, _] = u.s;
         for ((p, &g), m) in u.p.iter_mut().zip(u.g).zip(m.iter_mut()) {
-            *m = mu * *m - lr * g;
+            *m = flush(mu * *m - lr * g);
             *p += if self.nesterov { mu * *m - lr * g } else { *m };
         }
     }

@@ -22,6 +22,7 @@ pub fn small_model(seed: u64, dropout: f32) -> Sequential {
     m.add(Dense::new(16).activation("relu"));
     m.add(Dropout::new(dropout));
     m.add(Dense::new(3).activation("softmax"));
-    m.compile("adam", "sparse_categorical_crossentropy", &["accuracy"]).unwrap();
+    m.compile("adam", "sparse_categorical_crossentropy", &["accuracy"])
+        .unwrap();
     m
 }

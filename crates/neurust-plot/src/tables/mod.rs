@@ -1,0 +1,4 @@
+//! HTML tables with text/plain fallbacks; the nn types' displays.
+
+pub(crate) mod nn;
+pub(crate) mod table;
