@@ -1,0 +1,26 @@
+//! Everything a notebook needs, in one `use neurust::prelude::*;`.
+//!
+//! ```
+//! use neurust::prelude::*;
+//! let mut modelo = Sequential::new();
+//! modelo.add(Flatten::new().input_shape([28, 28])).add(Dense::new(10).activation("softmax"));
+//! let zeros: Array2<f32> = Array2::zeros((2, 3));
+//! assert_eq!(zeros.sum_axis(Axis(0)), array![0.0, 0.0, 0.0]);
+//! ```
+
+pub use crate::{Error, Result, ToF32, fashion_mnist, mnist};
+pub use ndarray::{
+    Array, Array1, Array2, Array3, Array4, ArrayD, ArrayView, ArrayView1, ArrayView2, ArrayView3,
+    Axis, array, s,
+};
+pub use neurust_display::{Displayable, clear_output, display};
+pub use neurust_nn::callbacks::Callback;
+pub use neurust_nn::{
+    Activation, ActivationLayer, Adam, AdamW, Dense, Dropout, EarlyStopping, Evaluation, Flatten,
+    History, Initializer, Loss, Metric, RmsProp, Sequential, Sgd, StopHandle, argmax, load_model,
+    set_random_seed,
+};
+pub use neurust_plot::{
+    Colormap, Figure, NnDisplay, Rich, Table, confusion_matrix, digit_grid, misclassified_grid,
+    plot_history,
+};
