@@ -36,6 +36,7 @@ mod model;
 pub mod optimizers;
 mod parallel;
 mod rng;
+mod simd;
 
 pub use activation::{ACTIVATION_NAMES, Activation, ActivationSpec};
 pub use callbacks::{Callback, EarlyStopping, History, StopHandle, TerminateOnNaN};

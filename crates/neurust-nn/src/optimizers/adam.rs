@@ -62,6 +62,7 @@ impl Adam {
         self
     }
 
+    #[inline(always)]
     pub(super) fn update(&self, step: u64, u: Update) {
         let t = step as f64;
         let alpha = (self.learning_rate as f64 * (1.0 - (self.beta_2 as f64).powf(t)).sqrt()
@@ -117,6 +118,7 @@ impl AdamW {
         self
     }
 
+    #[inline(always)]
     pub(super) fn update(&self, step: u64, u: Update) {
         let keep = 1.0 - self.weight_decay * self.adam.learning_rate;
         u.p.iter_mut().for_each(|p| *p *= keep);

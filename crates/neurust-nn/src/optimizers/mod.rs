@@ -114,12 +114,15 @@ impl Optimizer {
 
     /// Applies one update to a chunk; `step` counts from 1.
     fn update(&self, step: u64, u: Update) {
-        match self {
-            Optimizer::Adam(o) => o.update(step, u),
-            Optimizer::AdamW(o) => o.update(step, u),
-            Optimizer::Sgd(o) => o.update(u),
-            Optimizer::RmsProp(o) => o.update(u),
-        }
+        crate::simd::widest(
+            #[inline(always)]
+            || match self {
+                Optimizer::Adam(o) => o.update(step, u),
+                Optimizer::AdamW(o) => o.update(step, u),
+                Optimizer::Sgd(o) => o.update(u),
+                Optimizer::RmsProp(o) => o.update(u),
+            },
+        )
     }
 }
 

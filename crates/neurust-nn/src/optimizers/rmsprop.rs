@@ -64,6 +64,7 @@ impl RmsProp {
         self
     }
 
+    #[inline(always)]
     pub(super) fn update(&self, u: Update) {
         let (lr, rho, eps, mu) = (self.learning_rate, self.rho, self.epsilon, self.momentum);
         let [v, second, third] = u.s;

@@ -52,6 +52,7 @@ impl Sgd {
         self
     }
 
+    #[inline(always)]
     pub(super) fn update(&self, u: Update) {
         let (lr, mu) = (self.learning_rate, self.momentum);
         if mu == 0.0 {
