@@ -190,13 +190,17 @@ impl Sequential {
         x: &ArrayBase<S, D>,
         y: &impl Labels,
     ) -> Result<Evaluation> {
-        let history = self
+        // One step of fit, without replacing the History of the latest fit.
+        let latest = std::mem::take(&mut self.history);
+        let step = self
             .fit(x, y)
             .epochs(1)
             .batch_size(usize::MAX)
             .shuffle(false)
             .verbose(0)
-            .run()?;
+            .run();
+        self.history = latest;
+        let history = step?;
         Ok(Evaluation::new(
             history
                 .history

@@ -3,6 +3,7 @@
 
 mod compile;
 mod fit;
+mod holdout;
 mod inference;
 mod save;
 mod sequential;

@@ -4,6 +4,7 @@
 use ndarray::{Array2, s};
 
 use super::fit::Fit;
+use super::holdout::holdout;
 use super::inference::evaluate_rows;
 use super::step::Workspace;
 use crate::callbacks::{
@@ -58,46 +59,14 @@ impl Fit<'_, '_> {
         let targets = model.prepare_targets(targets)?;
         check_finite("input", x.view())?;
 
-        // Keras: validation rows are the last fraction, split off before any shuffling.
-        let (train_rows, val) = match validation_data {
-            Some(v) => {
-                let ((vx, vshape), vy) = v?;
-                if vshape != per_sample {
-                    return Err(Error::shape(
-                        "validation input",
-                        crate::error::fmt_shape("n", &per_sample),
-                        crate::error::fmt_shape(&vx.nrows().to_string(), &vshape),
-                    ));
-                }
-                if vy.len() != vx.nrows() {
-                    return Err(Error::invalid(format!(
-                        "validation x has {} samples, y has {}",
-                        vx.nrows(),
-                        vy.len()
-                    )));
-                }
-                check_finite("validation input", vx.view())?;
-                (n, Some((vx.to_owned(), model.prepare_targets(vy)?)))
-            }
-            None if validation_split > 0.0 => {
-                let split_at = (n as f64 * (1.0 - validation_split)).floor() as usize;
-                if split_at == 0 || split_at == n {
-                    return Err(Error::invalid(format!(
-                        "validation_split {validation_split} leaves {split_at} of {n} samples for training; \
-                         both parts need at least one sample"
-                    )));
-                }
-                let idx: Vec<usize> = (split_at..n).collect();
-                (
-                    split_at,
-                    Some((
-                        x.slice(s![split_at.., ..]).to_owned(),
-                        select(&targets, &idx),
-                    )),
-                )
-            }
-            None => (n, None),
-        };
+        let (train_rows, val) = holdout(
+            model,
+            x.view(),
+            &per_sample,
+            &targets,
+            validation_split,
+            validation_data,
+        )?;
 
         let compiled = model.compiled()?;
         let sparse = matches!(targets, Targets::Sparse(_));
@@ -234,11 +203,4 @@ impl Fit<'_, '_> {
 
 fn compiled_keys<'a>(names: &'a [&'a str]) -> impl Iterator<Item = &'a str> {
     names.iter().skip(1).copied()
-}
-
-fn select(t: &Targets, idx: &[usize]) -> Targets {
-    match t {
-        Targets::Sparse(v) => Targets::Sparse(idx.iter().map(|&i| v[i]).collect()),
-        Targets::Dense(a) => Targets::Dense(a.select(ndarray::Axis(0), idx)),
-    }
 }
