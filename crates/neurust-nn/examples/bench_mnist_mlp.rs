@@ -15,17 +15,32 @@ const EPOCH_GFLOP: f64 = 44.2;
 
 #[derive(Default)]
 struct EpochTimes {
-    started: Option<Instant>,
+    started: Option<(Instant, f64)>,
     seconds: Vec<f64>,
+    cpu_seconds: Vec<f64>,
+}
+
+/// CPU seconds this process's threads have run so far (Linux `schedstat`; 0 elsewhere). On
+/// a busy machine this is steadier than wall-clock time, though spinning workers count too.
+fn cpu_seconds() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    tasks
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .sum::<f64>()
+        / 1e9
 }
 
 impl Callback for EpochTimes {
     fn on_epoch_begin(&mut self, _ctx: &mut CallbackContext, _epoch: usize) {
-        self.started = Some(Instant::now());
+        self.started = Some((Instant::now(), cpu_seconds()));
     }
     fn on_epoch_end(&mut self, _ctx: &mut CallbackContext, _epoch: usize, _logs: &Logs) {
-        if let Some(t) = self.started {
+        if let Some((t, cpu)) = self.started {
             self.seconds.push(t.elapsed().as_secs_f64());
+            self.cpu_seconds.push(cpu_seconds() - cpu);
         }
     }
 }
@@ -114,6 +129,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("median epoch: {med:.3} s");
     println!(
+        "epoch CPU seconds (all threads): {} (median {:.3})",
+        times
+            .cpu_seconds
+            .iter()
+            .map(|s| format!("{s:.3}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        median(&times.cpu_seconds)
+    );
+    println!(
         "effective: {effective:.1} GFLOP/s ({:.0}% of the large-GEMM rate {gemm:.1} GFLOP/s)",
         100.0 * effective / gemm
     );
@@ -123,6 +148,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let json = serde_json::json!({
         "epoch_s": times.seconds,
+        "epoch_cpu_s": times.cpu_seconds,
         "effective_gflops": effective,
         "gemm_gflops": gemm,
         "test_accuracy": test["accuracy"],

@@ -134,11 +134,12 @@ fn worker(shared: &'static Shared) {
     }
 }
 
-/// Runs `f(part)` for every `part` in `0..num_threads()`, in parallel where cores are free,
-/// and returns when all are done. Each part must touch data disjoint from the others'.
-pub fn run(f: &(dyn Fn(usize) + Sync)) {
+/// Runs `f(part)` for every `part` in `0..parts`, in parallel where cores are free, and
+/// returns when all are done. Each part must touch data disjoint from the others'. More parts
+/// than threads balance the load when a core is busy with other work: the threads that run
+/// claim the parts of one that does not.
+pub fn run_parts(parts: usize, f: &(dyn Fn(usize) + Sync)) {
     let team = team();
-    let parts = num_threads();
     let nested = IN_JOB.with(|flag| flag.get());
     let guard = if nested || team.workers.is_empty() {
         None
@@ -229,7 +230,7 @@ mod tests {
         for round in 0..200 {
             let shared = SharedMut::new(&mut out);
             let parts = num_threads();
-            run(&|part| {
+            run_parts(num_threads(), &|part| {
                 let r = split_range(1000, part, parts, 16);
                 // SAFETY: split_range gives disjoint ranges.
                 for v in unsafe { shared.range(r) } {
@@ -259,8 +260,8 @@ mod tests {
     #[test]
     fn nested_runs_do_not_deadlock() {
         let count = AtomicUsize::new(0);
-        run(&|_| {
-            run(&|_| {
+        run_parts(num_threads(), &|_| {
+            run_parts(num_threads(), &|_| {
                 count.fetch_add(1, Ordering::Relaxed);
             })
         });

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{Layer, Mode, Param, name_from_json, shape_from_json};
 use crate::activation::ActivationSpec;
-use crate::linalg::gemm_cols;
+use crate::linalg::{epilogue, gemm_cols};
 use crate::{Activation, Error, Initializer, Result, Rng};
 
 /// A fully connected layer, like `keras.layers.Dense`.
@@ -200,7 +200,12 @@ impl Layer for Dense {
                 .expect("bias is 1-D")
         });
         let row_wise = matches!(act, Activation::Softmax);
+        let fast = matches!(act, Activation::Relu | Activation::Linear);
         gemm_cols(x, self.kernel2(), y.view_mut(), false, |cols, mut block| {
+            let b = bias.as_ref().map(|b| b.slice(s![cols.clone()]));
+            if fast && epilogue::bias_relu(block.view_mut(), b, act == Activation::Relu) {
+                return;
+            }
             if let Some(b) = &bias {
                 block += &b.slice(s![cols]);
             }
@@ -224,22 +229,34 @@ impl Layer for Dense {
         dx: Option<ArrayViewMut2<f32>>,
         dy_is_preactivation: bool,
     ) {
-        if !dy_is_preactivation {
-            let z = self.resolved.needs_input().then(|| self.z.view());
-            self.resolved.backward(z, y, dy.view_mut());
-        }
-        let dz = dy.view();
-        if let Some(bias) = self.bias.as_mut() {
-            let mut g = bias
-                .grad
+        let relu = !dy_is_preactivation && self.resolved == Activation::Relu;
+        let linear = dy_is_preactivation || self.resolved == Activation::Linear;
+        let bias_grad = self.bias.as_mut().map(|b| {
+            b.grad
                 .view_mut()
                 .into_dimensionality::<Ix1>()
-                .expect("bias is 1-D");
-            g.fill(0.0);
-            for row in dz.axis_iter(Axis(0)) {
-                Zip::from(&mut g).and(&row).for_each(|g, &d| *g += d);
+                .expect("bias is 1-D")
+        });
+        let fused =
+            (relu || linear) && epilogue::relu_backward_bias(y, dy.view_mut(), relu, bias_grad);
+        if !fused {
+            if !dy_is_preactivation {
+                let z = self.resolved.needs_input().then(|| self.z.view());
+                self.resolved.backward(z, y, dy.view_mut());
+            }
+            if let Some(bias) = self.bias.as_mut() {
+                let mut g = bias
+                    .grad
+                    .view_mut()
+                    .into_dimensionality::<Ix1>()
+                    .expect("bias is 1-D");
+                g.fill(0.0);
+                for row in dy.axis_iter(Axis(0)) {
+                    Zip::from(&mut g).and(&row).for_each(|g, &d| *g += d);
+                }
             }
         }
+        let dz = dy.view();
         let kernel = self.kernel.as_mut().expect("Dense is built before use");
         let gk = kernel
             .grad

@@ -2,6 +2,8 @@
 //! `α = lr·sqrt(1-β₂ᵗ)/(1-β₁ᵗ)`, `m += (g-m)(1-β₁)`, `v += (g²-v)(1-β₂)`, `p -= α·m/(sqrt(v)+ε)`;
 //! AdamW first decays `p -= p·wd·lr`.
 
+#[cfg(target_arch = "x86_64")]
+use super::adam_avx512;
 use super::{IntoOptimizer, Optimizer, Update, flush};
 use crate::Result;
 
@@ -62,13 +64,24 @@ impl Adam {
         self
     }
 
+    /// `α = lr·sqrt(1-β₂ᵗ)/(1-β₁ᵗ)` for step `t` (from 1).
+    pub(super) fn alpha(&self, t: u64) -> f32 {
+        let t = t as f64;
+        (self.learning_rate as f64 * (1.0 - (self.beta_2 as f64).powf(t)).sqrt()
+            / (1.0 - (self.beta_1 as f64).powf(t))) as f32
+    }
+
     #[inline(always)]
-    pub(super) fn update(&self, step: u64, u: Update) {
-        let t = step as f64;
-        let alpha = (self.learning_rate as f64 * (1.0 - (self.beta_2 as f64).powf(t)).sqrt()
-            / (1.0 - (self.beta_1 as f64).powf(t))) as f32;
+    pub(super) fn update(&self, alpha: f32, u: Update) {
         let (c1, c2, eps) = (1.0 - self.beta_1, 1.0 - self.beta_2, self.epsilon);
         let [m, v, _] = u.s;
+        #[cfg(target_arch = "x86_64")]
+        if adam_avx512::usable() {
+            let k = adam_avx512::Coefficients { alpha, c1, c2, eps };
+            // SAFETY: `usable` checked the processor.
+            unsafe { adam_avx512::update(k, u.p, u.g, m, v) };
+            return;
+        }
         for (((p, &g), m), v) in u.p.iter_mut().zip(u.g).zip(m.iter_mut()).zip(v.iter_mut()) {
             *m = flush(*m + (g - *m) * c1);
             *v = flush(*v + (g * g - *v) * c2);
@@ -119,10 +132,10 @@ impl AdamW {
     }
 
     #[inline(always)]
-    pub(super) fn update(&self, step: u64, u: Update) {
+    pub(super) fn update(&self, alpha: f32, u: Update) {
         let keep = 1.0 - self.weight_decay * self.adam.learning_rate;
         u.p.iter_mut().for_each(|p| *p *= keep);
-        self.adam.update(step, u);
+        self.adam.update(alpha, u);
     }
 }
 

@@ -2,6 +2,8 @@
 //! typed configs here, in one place; the per-parameter state lives in [`OptimizerState`].
 
 mod adam;
+#[cfg(target_arch = "x86_64")]
+mod adam_avx512;
 mod rmsprop;
 mod sgd;
 
@@ -112,13 +114,22 @@ impl Optimizer {
         Ok(())
     }
 
-    /// Applies one update to a chunk; `step` counts from 1.
-    fn update(&self, step: u64, u: Update) {
+    /// Adam's step size for step `t` (from 1); 0 for the others.
+    fn alpha(&self, t: u64) -> f32 {
+        match self {
+            Optimizer::Adam(o) => o.alpha(t),
+            Optimizer::AdamW(o) => o.adam.alpha(t),
+            Optimizer::Sgd(_) | Optimizer::RmsProp(_) => 0.0,
+        }
+    }
+
+    /// Applies one update to a chunk; `alpha` comes from [`Optimizer::alpha`].
+    fn update(&self, alpha: f32, u: Update) {
         crate::simd::widest(
             #[inline(always)]
             || match self {
-                Optimizer::Adam(o) => o.update(step, u),
-                Optimizer::AdamW(o) => o.update(step, u),
+                Optimizer::Adam(o) => o.update(alpha, u),
+                Optimizer::AdamW(o) => o.update(alpha, u),
                 Optimizer::Sgd(o) => o.update(u),
                 Optimizer::RmsProp(o) => o.update(u),
             },
@@ -164,7 +175,8 @@ impl OptimizerState {
     }
 
     fn update_param(&mut self, index: usize, param: &mut Param) {
-        let (t, slots, config) = (self.iterations, self.config.slots(), self.config);
+        let (slots, config) = (self.config.slots(), self.config);
+        let alpha = config.alpha(self.iterations);
         let (p, g) = param.slices();
         let len = p.len();
         if self.state.len() <= index {
@@ -177,18 +189,12 @@ impl OptimizerState {
             1
         };
         if parts == 1 {
-            config.update(
-                t,
-                Update {
-                    p,
-                    g,
-                    s: split_slots(state, 0..len, len),
-                },
-            );
+            let s = split_slots(state, 0..len, len);
+            config.update(alpha, Update { p, g, s });
             return;
         }
         let (p, state) = (SharedMut::new(p), SharedMut::new(state.as_mut_slice()));
-        parallel::run(&|part| {
+        parallel::run_parts(parts, &|part| {
             let r = split_range(len, part, parts, 16);
             // SAFETY: each part takes its own range of the values and of every slot.
             let s = [0, 1, 2].map(|k| {
@@ -198,14 +204,8 @@ impl OptimizerState {
                     &mut [][..]
                 }
             });
-            config.update(
-                t,
-                Update {
-                    p: unsafe { p.range(r.clone()) },
-                    g: &g[r],
-                    s,
-                },
-            );
+            let p = unsafe { p.range(r.clone()) };
+            config.update(alpha, Update { p, g: &g[r], s });
         });
     }
 }
