@@ -100,6 +100,16 @@ impl ActivationSpec {
     }
 }
 
+impl fmt::Display for ActivationSpec {
+    /// The Keras name (or the name as given, if it is still unresolved).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ActivationSpec::Typed(a) => a.fmt(f),
+            ActivationSpec::Named(n) => f.write_str(n),
+        }
+    }
+}
+
 impl From<Activation> for ActivationSpec {
     fn from(a: Activation) -> Self {
         ActivationSpec::Typed(a)

@@ -129,6 +129,22 @@ impl Initializer {
     }
 }
 
+/// Something that names an initialiser: an [`Initializer`] or its Keras name.
+pub trait IntoInitializer {
+    /// The initialiser, or the error listing the valid names.
+    fn into_initializer(self) -> Result<Initializer>;
+}
+impl IntoInitializer for Initializer {
+    fn into_initializer(self) -> Result<Initializer> {
+        Ok(self)
+    }
+}
+impl IntoInitializer for &str {
+    fn into_initializer(self) -> Result<Initializer> {
+        self.parse()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,7 +42,7 @@ pub use activation::{ACTIVATION_NAMES, Activation, ActivationSpec};
 pub use callbacks::{Callback, EarlyStopping, History, StopHandle, TerminateOnNaN};
 pub use data::{Labels, Targets};
 pub use error::{Error, Result};
-pub use initializer::{INITIALIZER_NAMES, Initializer};
+pub use initializer::{INITIALIZER_NAMES, Initializer, IntoInitializer};
 pub use layers::{ActivationLayer, Dense, Dropout, Flatten, Layer};
 pub use loss::{LOSS_NAMES, Loss};
 pub use metric::{METRIC_NAMES, Metric, argmax};

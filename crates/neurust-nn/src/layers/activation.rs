@@ -87,10 +87,7 @@ impl Layer for ActivationLayer {
         }
     }
     fn config(&self) -> serde_json::Value {
-        let act = match &self.spec {
-            ActivationSpec::Typed(a) => a.to_string(),
-            ActivationSpec::Named(n) => n.clone(),
-        };
+        let act = self.spec.to_string();
         json!({ "name": self.name, "activation": act })
     }
 }

@@ -1,11 +1,13 @@
 //! `Dense`: `y = activation(x · kernel + bias)`.
 
-use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis, Ix1, Ix2, Zip, s};
+mod compute;
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Ix2};
 use serde_json::json;
 
 use super::{Layer, Mode, Param, name_from_json, shape_from_json};
 use crate::activation::ActivationSpec;
-use crate::linalg::{epilogue, gemm_cols};
+use crate::initializer::IntoInitializer;
 use crate::{Activation, Error, Initializer, Result, Rng};
 
 /// A fully connected layer, like `keras.layers.Dense`.
@@ -111,22 +113,6 @@ impl Dense {
     }
 }
 
-/// Something that names an initialiser: an [`Initializer`] or its Keras name.
-pub trait IntoInitializer {
-    /// The initialiser, or the error listing the valid names.
-    fn into_initializer(self) -> Result<Initializer>;
-}
-impl IntoInitializer for Initializer {
-    fn into_initializer(self) -> Result<Initializer> {
-        Ok(self)
-    }
-}
-impl IntoInitializer for &str {
-    fn into_initializer(self) -> Result<Initializer> {
-        self.parse()
-    }
-}
-
 impl Layer for Dense {
     fn class_name(&self) -> &'static str {
         "Dense"
@@ -191,82 +177,19 @@ impl Layer for Dense {
         Some(self.resolved)
     }
 
-    fn forward(&mut self, x: ArrayView2<f32>, mut y: ArrayViewMut2<f32>, _mode: &mut Mode) {
-        let act = self.resolved;
-        let bias = self.bias.as_ref().map(|b| {
-            b.value
-                .view()
-                .into_dimensionality::<Ix1>()
-                .expect("bias is 1-D")
-        });
-        let row_wise = matches!(act, Activation::Softmax);
-        let fast = matches!(act, Activation::Relu | Activation::Linear);
-        gemm_cols(x, self.kernel2(), y.view_mut(), false, |cols, mut block| {
-            let b = bias.as_ref().map(|b| b.slice(s![cols.clone()]));
-            if fast && epilogue::bias_relu(block.view_mut(), b, act == Activation::Relu) {
-                return;
-            }
-            if let Some(b) = &bias {
-                block += &b.slice(s![cols]);
-            }
-            if !row_wise && !act.needs_input() {
-                act.forward(block);
-            }
-        });
-        if act.needs_input() {
-            self.z = y.to_owned();
-        }
-        if row_wise || act.needs_input() {
-            act.forward(y);
-        }
+    fn forward(&mut self, x: ArrayView2<f32>, y: ArrayViewMut2<f32>, _mode: &mut Mode) {
+        self.forward_rows(x, y);
     }
 
     fn backward(
         &mut self,
         x: ArrayView2<f32>,
         y: ArrayView2<f32>,
-        mut dy: ArrayViewMut2<f32>,
+        dy: ArrayViewMut2<f32>,
         dx: Option<ArrayViewMut2<f32>>,
         dy_is_preactivation: bool,
     ) {
-        let relu = !dy_is_preactivation && self.resolved == Activation::Relu;
-        let linear = dy_is_preactivation || self.resolved == Activation::Linear;
-        let bias_grad = self.bias.as_mut().map(|b| {
-            b.grad
-                .view_mut()
-                .into_dimensionality::<Ix1>()
-                .expect("bias is 1-D")
-        });
-        let fused =
-            (relu || linear) && epilogue::relu_backward_bias(y, dy.view_mut(), relu, bias_grad);
-        if !fused {
-            if !dy_is_preactivation {
-                let z = self.resolved.needs_input().then(|| self.z.view());
-                self.resolved.backward(z, y, dy.view_mut());
-            }
-            if let Some(bias) = self.bias.as_mut() {
-                let mut g = bias
-                    .grad
-                    .view_mut()
-                    .into_dimensionality::<Ix1>()
-                    .expect("bias is 1-D");
-                g.fill(0.0);
-                for row in dy.axis_iter(Axis(0)) {
-                    Zip::from(&mut g).and(&row).for_each(|g, &d| *g += d);
-                }
-            }
-        }
-        let dz = dy.view();
-        let kernel = self.kernel.as_mut().expect("Dense is built before use");
-        let gk = kernel
-            .grad
-            .view_mut()
-            .into_dimensionality::<Ix2>()
-            .expect("kernel is 2-D");
-        gemm_cols(x.t(), dz, gk, false, |_, _| {});
-        if let Some(dx) = dx {
-            gemm_cols(dz, self.kernel2().t(), dx, false, |_, _| {});
-        }
+        self.backward_rows(x, y, dy, dx, dy_is_preactivation);
     }
 
     fn visit_params(&mut self, f: &mut dyn FnMut(&mut Param)) {
@@ -281,10 +204,7 @@ impl Layer for Dense {
     }
 
     fn config(&self) -> serde_json::Value {
-        let activation = match &self.activation {
-            ActivationSpec::Typed(a) => a.to_string(),
-            ActivationSpec::Named(n) => n.clone(),
-        };
+        let activation = self.activation.to_string();
         json!({
             "name": self.name,
             "units": self.units,
