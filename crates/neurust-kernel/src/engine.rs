@@ -1,0 +1,168 @@
+//! The engine thread: owns evcxr's `CommandContext` (which is not `Send`), runs the preload, then
+//! serves execute, complete and inspect jobs one at a time, in order.
+
+use crate::history::History;
+use crate::message::{Message, Parent};
+use crate::outbox::{Channel, Outbox};
+use crate::output::Forwarder;
+use crate::shared::Shared;
+use anyhow::{Result, anyhow};
+use evcxr::CommandContext;
+use serde_json::json;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+pub enum Job {
+    Execute(Message),
+    Complete(Message),
+    Inspect(Message),
+}
+
+pub struct EngineHandle {
+    pub jobs: Sender<Job>,
+    pub stdin: Sender<Message>,
+}
+
+pub struct Engine {
+    pub(crate) ctx: CommandContext,
+    pub(crate) forwarder: Forwarder,
+    pub(crate) outbox: Outbox,
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) history: Arc<Mutex<History>>,
+    pub(crate) count: i64,
+    pub(crate) facade_loaded: bool,
+    /// Whether `preload::PER_CELL` compiles, so it may open every cell.
+    pub(crate) per_cell_init: bool,
+    pub(crate) stdin: Receiver<Message>,
+    /// A problem met during preload, shown with the first cell's output.
+    pub(crate) startup_note: Option<String>,
+}
+
+/// Starts the engine thread and waits until the preload is done.
+pub fn start(
+    outbox: Outbox,
+    shared: Arc<Shared>,
+    history: Arc<Mutex<History>>,
+    facade: Option<PathBuf>,
+) -> Result<EngineHandle> {
+    let (jobs_tx, jobs_rx) = channel();
+    let (stdin_tx, stdin_rx) = channel();
+    let (ready_tx, ready_rx) = channel();
+    std::thread::Builder::new()
+        .name("engine".into())
+        .spawn(
+            move || match Engine::new(outbox, shared, history, facade.as_deref(), stdin_rx) {
+                Ok(engine) => {
+                    let _ = ready_tx.send(Ok(()));
+                    engine.run(jobs_rx);
+                }
+                Err(error) => {
+                    let _ = ready_tx.send(Err(error));
+                }
+            },
+        )?;
+    ready_rx
+        .recv()
+        .map_err(|_| anyhow!("engine thread died during start-up"))??;
+    Ok(EngineHandle {
+        jobs: jobs_tx,
+        stdin: stdin_tx,
+    })
+}
+
+impl Engine {
+    pub fn new(
+        outbox: Outbox,
+        shared: Arc<Shared>,
+        history: Arc<Mutex<History>>,
+        facade: Option<&std::path::Path>,
+        stdin: Receiver<Message>,
+    ) -> Result<Engine> {
+        let started = Instant::now();
+        let (ctx, outputs) = CommandContext::new().map_err(|e| anyhow!("starting evcxr: {e}"))?;
+        log(&format!(
+            "evcxr context: {:.2} s",
+            started.elapsed().as_secs_f64()
+        ));
+        let forwarder = Forwarder::spawn(outputs, outbox.clone(), Arc::clone(&shared));
+        let mut engine = Engine {
+            ctx,
+            forwarder,
+            outbox,
+            shared,
+            history,
+            count: 0,
+            facade_loaded: false,
+            per_cell_init: false,
+            stdin,
+            startup_note: None,
+        };
+        engine.update_child_pid();
+        engine.preload(facade);
+        log(&format!(
+            "ready in {:.2} s",
+            started.elapsed().as_secs_f64()
+        ));
+        Ok(engine)
+    }
+
+    pub(crate) fn update_child_pid(&self) {
+        if let Ok(child) = self.ctx.process_handle().lock() {
+            self.shared.set_child_pid(child.id());
+        }
+    }
+
+    fn run(mut self, jobs: Receiver<Job>) {
+        while let Ok(job) = jobs.recv() {
+            self.handle(job, &jobs);
+        }
+    }
+
+    fn handle(&mut self, job: Job, jobs: &Receiver<Job>) {
+        match job {
+            Job::Execute(request) => {
+                let aborting = self.execute(&request);
+                if aborting {
+                    self.abort_queued(jobs);
+                }
+            }
+            Job::Complete(request) => self.around(&request, Self::complete),
+            Job::Inspect(request) => self.around(&request, Self::inspect),
+        }
+    }
+
+    /// Publishes busy and idle around a request's handling.
+    pub(crate) fn around(&mut self, request: &Message, f: fn(&mut Engine, &Message)) {
+        let parent = Parent::of(request);
+        self.outbox.status(&parent, "busy");
+        f(self, request);
+        self.outbox.status(&parent, "idle");
+    }
+
+    /// After an error with stop_on_error, answers every execute request already queued with
+    /// "aborted". Other requests are still served.
+    fn abort_queued(&mut self, jobs: &Receiver<Job>) {
+        while let Ok(job) = jobs.try_recv() {
+            match job {
+                Job::Execute(request) => {
+                    let parent = Parent::of(&request);
+                    self.outbox.status(&parent, "busy");
+                    self.outbox.reply(
+                        Channel::Shell,
+                        &parent,
+                        "execute_reply",
+                        json!({ "status": "aborted", "execution_count": self.count }),
+                    );
+                    self.outbox.status(&parent, "idle");
+                }
+                other => self.handle(other, jobs),
+            }
+        }
+    }
+}
+
+pub fn log(text: &str) {
+    eprintln!("neurust-kernel: {}", text.trim_end());
+}

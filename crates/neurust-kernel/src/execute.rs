@@ -1,0 +1,217 @@
+//! execute_request: busy, execute_input, live output, then an execute_result or an error, the
+//! reply, and idle. Returns whether queued cells must be aborted (an error with stop_on_error).
+
+use crate::engine::{Engine, log};
+use crate::message::{Message, Parent};
+use crate::outbox::Channel;
+use crate::preload;
+use crate::report::{self, Failure};
+use evcxr::{EvalCallbacks, EvalOutputs};
+use serde_json::{Map, Value, json};
+use std::time::Duration;
+
+impl Engine {
+    pub(crate) fn execute(&mut self, request: &Message) -> bool {
+        let parent = Parent::of(request);
+        let code = request.str_field("code").unwrap_or("").to_owned();
+        let silent = request.bool_field("silent", false);
+        let store_history = request.bool_field("store_history", !silent) && !silent;
+        let allow_stdin = request.bool_field("allow_stdin", true);
+        let stop_on_error = request.bool_field("stop_on_error", true);
+
+        self.outbox.status(&parent, "busy");
+        if store_history {
+            self.count += 1;
+            if let Ok(mut history) = self.history.lock() {
+                history.push(self.count, &code);
+            }
+        }
+        if !silent {
+            self.outbox.publish(
+                &parent,
+                "execute_input",
+                json!({ "code": code, "execution_count": self.count }),
+            );
+        }
+        if let Some(note) = self.startup_note.take() {
+            self.outbox.stream(&parent, "stderr", note);
+        }
+        self.shared.set_parent(parent.clone());
+        self.shared.take_panic();
+        let before: Vec<String> = self
+            .ctx
+            .variables_and_types()
+            .map(|(name, _)| name.to_owned())
+            .filter(|name| !name.starts_with("_neurust"))
+            .collect();
+
+        // Each cell links its own copy of the neurust crates, so their statics (the training stop
+        // flag that SIGINT sets, the live-display registration) are per cell: run the facade's
+        // init in the cell itself, in front of the user's code, on a line of its own.
+        let prefixed = self.per_cell_init && !has_commands(&code);
+        let to_run = if prefixed {
+            format!("{}\n{code}", preload::PER_CELL)
+        } else {
+            code.clone()
+        };
+        let generation = self.shared.begin();
+        let result = self.run_cell(&to_run, &parent, allow_stdin);
+        self.shared.end();
+        self.forwarder.flush();
+        let interrupted = self.shared.interrupted();
+        let panic = self.shared.take_panic();
+        let _ = generation;
+
+        let failure = match result {
+            Ok(outputs) => {
+                if !silent {
+                    self.publish_result(&parent, outputs);
+                }
+                match panic {
+                    Some(message) => Some(Failure::new("panic", message)),
+                    None if interrupted => Some(Failure::new(
+                        "KeyboardInterrupt",
+                        "interrupted: the cell stopped early; every variable was kept",
+                    )),
+                    None => None,
+                }
+            }
+            Err(evcxr::Error::SubprocessTerminated(message)) => {
+                // evcxr has already started a new user-code process; set it up again.
+                self.init_runtime();
+                Some(process_lost(&message, &before, interrupted))
+            }
+            Err(error) => {
+                let mut failure = report::from_error(&error, &code, usize::from(prefixed));
+                if interrupted {
+                    failure = Failure::new(
+                        "KeyboardInterrupt",
+                        "interrupted while compiling: the cell did not run; every variable was kept",
+                    );
+                }
+                Some(failure)
+            }
+        };
+        self.update_child_pid();
+
+        let reply = match &failure {
+            None => json!({
+                "status": "ok", "execution_count": self.count,
+                "payload": [], "user_expressions": {},
+            }),
+            Some(failure) => {
+                self.outbox.publish(&parent, "error", failure.content());
+                let mut content = failure.content();
+                content["status"] = json!("error");
+                content["execution_count"] = json!(self.count);
+                content
+            }
+        };
+        self.outbox
+            .reply(Channel::Shell, &parent, "execute_reply", reply);
+        self.outbox.status(&parent, "idle");
+        failure.is_some() && stop_on_error
+    }
+
+    fn run_cell(
+        &mut self,
+        code: &str,
+        parent: &Parent,
+        allow_stdin: bool,
+    ) -> Result<EvalOutputs, evcxr::Error> {
+        let outbox = self.outbox.clone();
+        let stdin = &self.stdin;
+        let shared = &self.shared;
+        // The request type is not exported by evcxr; the closure's signature comes from the
+        // field it is stored in.
+        let mut callbacks = EvalCallbacks {
+            input_reader: &move |request| {
+                if !allow_stdin {
+                    return String::new();
+                }
+                while stdin.try_recv().is_ok() {}
+                outbox.reply(
+                    Channel::Stdin,
+                    parent,
+                    "input_request",
+                    json!({ "prompt": request.prompt, "password": request.is_password }),
+                );
+                loop {
+                    match stdin.recv_timeout(Duration::from_millis(100)) {
+                        Ok(reply) => return reply.str_field("value").unwrap_or("").to_owned(),
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+                            if !shared.interrupted() => {}
+                        Err(_) => return String::new(),
+                    }
+                }
+            },
+        };
+        self.ctx.execute_with_callbacks(code, &mut callbacks)
+    }
+
+    fn publish_result(&self, parent: &Parent, outputs: EvalOutputs) {
+        if let Some(total) = outputs.timing {
+            // `:timing` is on: say where the time went.
+            let mut text = format!("Took {}ms\n", total.as_millis());
+            for phase in &outputs.phases {
+                text.push_str(&format!(
+                    "  {}: {}ms\n",
+                    phase.name,
+                    phase.duration.as_millis()
+                ));
+            }
+            self.outbox.stream(parent, "stderr", text);
+        }
+        if outputs.content_by_mime_type.is_empty() {
+            return;
+        }
+        let data: Map<String, Value> = outputs
+            .content_by_mime_type
+            .into_iter()
+            .map(|(mime, content)| (mime, Value::String(content)))
+            .collect();
+        self.outbox.publish(
+            parent,
+            "execute_result",
+            json!({ "execution_count": self.count, "data": data, "metadata": {} }),
+        );
+    }
+}
+
+fn process_lost(message: &str, lost: &[String], interrupted: bool) -> Failure {
+    let lost_text = if lost.is_empty() {
+        "no variables were lost".to_owned()
+    } else {
+        format!("variables lost: {}", lost.join(", "))
+    };
+    let (ename, cause) = if interrupted {
+        (
+            "KeyboardInterrupt",
+            "the cell did not stop within 2 s of the interrupt, so the user-code process was restarted"
+                .to_owned(),
+        )
+    } else {
+        (
+            "ProcessCrash",
+            format!("the user-code process died ({})", last_line(message)),
+        )
+    };
+    let evalue = format!("{cause}; {lost_text}");
+    log(&evalue);
+    let mut failure = Failure::new(ename, evalue);
+    if !message.trim().is_empty() && !interrupted {
+        failure.traceback.extend(message.lines().map(str::to_owned));
+    }
+    failure
+}
+
+/// Whether the cell holds evcxr commands (`:dep`, ...) or shell lines, which must stay first.
+fn has_commands(code: &str) -> bool {
+    code.lines()
+        .map(str::trim_start)
+        .any(|line| line.starts_with(':') || line.starts_with('!'))
+}
+
+fn last_line(message: &str) -> &str {
+    message.trim().lines().last().unwrap_or("no details")
+}

@@ -1,0 +1,124 @@
+//! Interrupting a running cell. A watchdog follows the cell until it ends: a running cargo is
+//! killed (the compile fails, nothing ran, every variable stays); once user code runs, the
+//! user-code process gets SIGINT (the neurust facade turns that into "stop at the next batch");
+//! if the cell is still running `GRACE` later, the process is killed and evcxr restarts it.
+
+use crate::shared::Shared;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub const GRACE: Duration = Duration::from_secs(2);
+const POLL: Duration = Duration::from_millis(25);
+
+pub fn request(shared: &Arc<Shared>) {
+    let Some(generation) = shared.current_generation() else {
+        return;
+    };
+    if shared.interrupted() {
+        return; // a watchdog is already on it
+    }
+    shared.mark_interrupted();
+    let shared = Arc::clone(shared);
+    std::thread::spawn(move || watch(&shared, generation));
+}
+
+fn watch(shared: &Shared, generation: u64) {
+    let mut signalled: Option<(u32, Instant)> = None;
+    while shared.busy_with(generation) {
+        if cancel_compilers() {
+            std::thread::sleep(POLL);
+            continue;
+        }
+        let pid = shared.child_pid();
+        match signalled {
+            None if pid != 0 && !waiting_for_command(pid) => {
+                signal(pid, libc::SIGINT);
+                signalled = Some((pid, Instant::now()));
+            }
+            Some((signalled_pid, at)) if at.elapsed() >= GRACE && signalled_pid == pid => {
+                signal(pid, libc::SIGKILL);
+                return;
+            }
+            _ => {}
+        }
+        std::thread::sleep(POLL);
+    }
+}
+
+/// Whether the user-code process is idle, blocked reading its next command from stdin (so the
+/// kernel is still analysing or compiling, and no user code is running).
+fn waiting_for_command(pid: u32) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    const READ: &str = "0";
+    #[cfg(target_arch = "aarch64")]
+    const READ: &str = "63";
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    return false;
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    match std::fs::read_to_string(format!("/proc/{pid}/syscall")) {
+        Ok(text) => {
+            let mut fields = text.split_whitespace();
+            fields.next() == Some(READ) && fields.next() == Some("0x0")
+        }
+        Err(_) => false,
+    }
+}
+
+fn signal(pid: u32, sig: libc::c_int) {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return;
+    };
+    // SAFETY: kill(2) has no memory-safety preconditions; a stale pid only yields ESRCH.
+    unsafe {
+        libc::kill(pid, sig);
+    }
+}
+
+/// Kills any cargo (and its rustc children) that this kernel is running. Returns whether it
+/// found one.
+fn cancel_compilers() -> bool {
+    let cargos: Vec<u32> = children_of(std::process::id())
+        .into_iter()
+        .filter(|(_, name)| name == "cargo")
+        .map(|(pid, _)| pid)
+        .collect();
+    for pid in &cargos {
+        for (child, _) in children_of(*pid) {
+            signal(child, libc::SIGKILL);
+        }
+        signal(*pid, libc::SIGKILL);
+    }
+    !cargos.is_empty()
+}
+
+/// (pid, command name) of the direct children of `parent`, read from /proc.
+fn children_of(parent: u32) -> Vec<(u32, String)> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // Format: pid (comm) state ppid ...; comm may contain spaces and parentheses.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let ppid = stat[close + 1..]
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse::<u32>().ok());
+        if ppid == Some(parent) {
+            found.push((pid, stat[open + 1..close].to_owned()));
+        }
+    }
+    found
+}

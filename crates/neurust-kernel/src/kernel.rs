@@ -1,0 +1,146 @@
+//! `neurust-kernel run`: prepares the environment and the build cache, binds the sockets,
+//! starts the engine (preload included) and then serves requests until shutdown.
+
+use crate::cache;
+use crate::connection::ConnectionInfo;
+use crate::engine::{self, Engine, log};
+use crate::handlers::Dispatcher;
+use crate::history::History;
+use crate::message::Parent;
+use crate::outbox::Outbox;
+use crate::preload;
+use crate::shared::Shared;
+use crate::{interrupt, sockets};
+use anyhow::{Result, anyhow};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::sync::mpsc::unbounded_channel;
+
+/// Chooses the cache slot and sets the variables evcxr and its child read. Must run while the
+/// process is still single-threaded; the returned slot holds the cache lock.
+fn prepare_environment() -> Result<(cache::Slot, Option<std::path::PathBuf>)> {
+    let facade = preload::facade_path();
+    let slot = cache::acquire(&cache::key(facade.as_deref()))?;
+    if let Some(from) = &slot.seeded_from {
+        log(&format!("seeded the build cache from {}", from.display()));
+    }
+    log(&format!("build cache: {}", slot.dir.display()));
+    let library_path = std_library_path();
+    // SAFETY: called from main before any other thread exists.
+    unsafe {
+        std::env::set_var("EVCXR_TMPDIR", &slot.dir);
+        std::env::set_var("EVCXR_CONFIG_DIR", &slot.evcxr_config);
+        std::env::set_var("NEURUST_KERNEL", "1");
+        if let Some(path) = library_path {
+            std::env::set_var("LD_LIBRARY_PATH", path);
+        }
+    }
+    Ok((slot, facade))
+}
+
+pub fn run(connection_file: &Path) -> Result<()> {
+    let started = Instant::now();
+    let info = ConnectionInfo::read(connection_file)?;
+    let (slot, facade) = prepare_environment()?;
+    let rustc_version = rustc_version();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let session = uuid::Uuid::new_v4().to_string();
+        let (outbox, inbox) = sockets::bind_all(&info, &session).await?;
+        outbox.status(&Parent::none(), "starting");
+        let shared = Arc::new(Shared::default());
+        let history = Arc::new(Mutex::new(History::default()));
+        let engine = {
+            let (outbox, shared, history) = (outbox.clone(), shared.clone(), history.clone());
+            tokio::task::spawn_blocking(move || engine::start(outbox, shared, history, facade))
+                .await
+                .map_err(|e| anyhow!("engine start-up panicked: {e}"))??
+        };
+        slot.mark_ready();
+        let signal_shared = Arc::clone(&shared);
+        tokio::spawn(async move {
+            while tokio::signal::ctrl_c().await.is_ok() {
+                interrupt::request(&signal_shared);
+            }
+        });
+        log(&format!(
+            "serving after {:.2} s",
+            started.elapsed().as_secs_f64()
+        ));
+        outbox.status(&Parent::none(), "idle");
+        let dispatcher = Dispatcher {
+            outbox,
+            engine,
+            shared,
+            history,
+            rustc_version,
+        };
+        dispatcher.run(inbox).await;
+        Ok(())
+    })
+}
+
+/// Builds the cache for the current toolchain and facade by running the whole preload once.
+pub fn warm_cache() -> Result<()> {
+    let started = Instant::now();
+    let (slot, facade) = prepare_environment()?;
+    let (iopub, _a) = unbounded_channel();
+    let (shell, _b) = unbounded_channel();
+    let (control, _c) = unbounded_channel();
+    let (stdin, _d) = unbounded_channel();
+    let outbox = Outbox {
+        session: "warm-up".into(),
+        iopub,
+        shell,
+        control,
+        stdin,
+    };
+    let (_stdin_tx, stdin_rx) = std::sync::mpsc::channel();
+    let shared = Arc::new(Shared::default());
+    let history = Arc::new(Mutex::new(History::default()));
+    let engine = Engine::new(outbox, shared, history, facade.as_deref(), stdin_rx)?;
+    match &engine.startup_note {
+        Some(note) => eprint!("{note}"),
+        None => slot.mark_ready(),
+    }
+    println!(
+        "Warmed the build cache in {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Cells are shared objects linked against the toolchain's `libstd-*.so`. evcxr loads a copy of
+/// the one cargo uplifted out of `deps/`, whose relative RUNPATH then points one directory too
+/// high; that only resolves by luck when the cache and the toolchain share no path prefix (it
+/// fails under `~/.cache` with the toolchain in `~/.rustup`). So the user-code process also gets
+/// the toolchain's library directory on LD_LIBRARY_PATH.
+fn std_library_path() -> Option<std::ffi::OsString> {
+    let out = std::process::Command::new("rustc")
+        .args(["--print", "target-libdir"])
+        .output()
+        .ok()?;
+    let dir = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    if dir.is_empty() {
+        return None;
+    }
+    let mut paths = vec![std::path::PathBuf::from(dir)];
+    if let Some(existing) = std::env::var_os("LD_LIBRARY_PATH") {
+        paths.extend(std::env::split_paths(&existing));
+    }
+    std::env::join_paths(paths).ok()
+}
+
+fn rustc_version() -> String {
+    std::process::Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.split_whitespace().nth(1).map(str::to_owned))
+        .unwrap_or_else(|| "unknown".to_owned())
+}

@@ -1,0 +1,76 @@
+//! neurust-kernel: a Jupyter kernel for Rust on evcxr, with the neurust crates preloaded.
+//!
+//! Contents:
+//! - `connection`, `wire`, `message`, `sockets`, `outbox`: the Jupyter protocol plumbing.
+//! - `handlers`: routes requests; `is_complete`, `history`: answered without the engine.
+//! - `engine`, `execute`, `complete`, `report`: evcxr on its own thread.
+//! - `output`, `display`: live stdout/stderr and the display protocol to iopub.
+//! - `interrupt`, `shared`: interrupts, the 2 s watchdog and cross-thread state.
+//! - `preload`, `cache`: what runs at start-up and where compiled dependencies live.
+//! - `install`: the kernel spec; `kernel`: `run`.
+
+mod cache;
+mod complete;
+mod connection;
+mod display;
+mod engine;
+mod execute;
+mod handlers;
+mod history;
+mod install;
+mod interrupt;
+mod is_complete;
+mod kernel;
+mod message;
+mod outbox;
+mod output;
+mod preload;
+mod report;
+mod shared;
+mod sockets;
+mod wire;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: neurust-kernel run --connection-file FILE\n       \
+neurust-kernel warm-cache";
+
+fn main() -> ExitCode {
+    // When this binary is re-executed by evcxr as the user-code process or the rustc wrapper,
+    // this call never returns.
+    evcxr::runtime_hook();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => match connection_file(&args[1..]) {
+            Some(file) => kernel::run(&file),
+            None => Err(anyhow::anyhow!("{USAGE}")),
+        },
+        Some("install") => install::parse(&args[1..]).and_then(|options| {
+            install::install(&options)?;
+            if options.warm {
+                println!("Warming the build cache (the first time builds the neurust crates)...");
+                kernel::warm_cache()?;
+            }
+            Ok(())
+        }),
+        Some("uninstall") => install::parse(&args[1..]).and_then(|o| install::uninstall(&o)),
+        Some("warm-cache") => kernel::warm_cache(),
+        _ => Err(anyhow::anyhow!("{USAGE}\n{}", install::USAGE)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("neurust-kernel: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn connection_file(args: &[String]) -> Option<PathBuf> {
+    match args {
+        [flag, file, ..] if flag == "--connection-file" || flag == "-f" => Some(file.into()),
+        [file] if !file.starts_with('-') => Some(file.into()),
+        _ => None,
+    }
+}

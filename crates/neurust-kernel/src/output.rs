@@ -1,0 +1,176 @@
+//! Forwards the user-code process's stdout and stderr to iopub as they arrive, line by line,
+//! turning display-protocol lines into display messages in order with the streams, and noticing
+//! the panic marker printed by the kernel's panic hook.
+
+use crate::display;
+use crate::outbox::Outbox;
+use crate::shared::Shared;
+use crossbeam_channel::{Receiver, Sender, bounded, select};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const PANIC_MARKER: &str = "NEURUST-PANIC-V1 ";
+const BATCH: usize = 256;
+
+pub struct Forwarder {
+    barrier: Sender<Sender<()>>,
+}
+
+impl Forwarder {
+    pub fn spawn(outputs: evcxr::EvalContextOutputs, outbox: Outbox, shared: Arc<Shared>) -> Self {
+        let (barrier, barrier_rx) = bounded::<Sender<()>>(4);
+        let state = Pump {
+            outbox,
+            shared,
+            stdout: outputs.stdout,
+            stderr: outputs.stderr,
+        };
+        std::thread::spawn(move || state.run(barrier_rx));
+        Forwarder { barrier }
+    }
+
+    /// Returns once every line printed so far has been published. The stderr reader runs on
+    /// its own thread in evcxr, so give it a moment to catch up first.
+    pub fn flush(&self) {
+        std::thread::sleep(Duration::from_millis(5));
+        let (ack, done) = bounded(1);
+        if self.barrier.send(ack).is_ok() {
+            let _ = done.recv_timeout(Duration::from_secs(2));
+        }
+    }
+}
+
+struct Pump {
+    outbox: Outbox,
+    shared: Arc<Shared>,
+    stdout: Receiver<String>,
+    stderr: Receiver<String>,
+}
+
+impl Pump {
+    fn run(self, barrier: Receiver<Sender<()>>) {
+        loop {
+            select! {
+                recv(self.stdout) -> line => match line {
+                    Ok(line) => self.stdout_batch(line),
+                    Err(_) => return,
+                },
+                recv(self.stderr) -> line => match line {
+                    Ok(line) => self.stderr_batch(line),
+                    Err(_) => return,
+                },
+                recv(barrier) -> ack => match ack {
+                    Ok(ack) => {
+                        while let Ok(line) = self.stdout.try_recv() {
+                            self.stdout_batch(line);
+                        }
+                        while let Ok(line) = self.stderr.try_recv() {
+                            self.stderr_batch(line);
+                        }
+                        let _ = ack.send(());
+                    }
+                    Err(_) => return,
+                },
+            }
+        }
+    }
+
+    fn drain(first: String, channel: &Receiver<String>) -> Vec<String> {
+        let mut lines = vec![first];
+        while lines.len() < BATCH {
+            match channel.try_recv() {
+                Ok(line) => lines.push(line),
+                Err(_) => break,
+            }
+        }
+        lines
+    }
+
+    fn stdout_batch(&self, first: String) {
+        let parent = self.shared.parent();
+        let mut text = String::new();
+        for line in Self::drain(first, &self.stdout) {
+            if let Some(message) = line.strip_prefix(PANIC_MARKER) {
+                self.shared.record_panic(unescape(message));
+            } else if let Some(decoded) = display::decode(&line) {
+                if !text.is_empty() {
+                    self.outbox
+                        .stream(&parent, "stdout", std::mem::take(&mut text));
+                }
+                match decoded {
+                    Ok((kind, content)) => self.outbox.publish(&parent, kind, content),
+                    Err(why) => {
+                        // Show the line as text, and say why it was not a display.
+                        self.outbox.stream(&parent, "stdout", format!("{line}\n"));
+                        self.outbox.stream(
+                            &parent,
+                            "stderr",
+                            format!("neurust-kernel: ignored a display message: {why}\n"),
+                        );
+                    }
+                }
+            } else {
+                text.push_str(&line);
+                text.push('\n');
+            }
+        }
+        if !text.is_empty() {
+            self.outbox.stream(&parent, "stdout", text);
+        }
+    }
+
+    fn stderr_batch(&self, first: String) {
+        let parent = self.shared.parent();
+        let mut text = String::new();
+        for line in Self::drain(first, &self.stderr) {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        self.outbox.stream(&parent, "stderr", text);
+    }
+}
+
+/// Undoes Rust's `{:?}` quoting of a string, as printed by the panic hook.
+pub fn unescape(quoted: &str) -> String {
+    let inner = quoted
+        .trim()
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(quoted);
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('0') => out.push('\0'),
+            Some('u') => {
+                let hex: String = chars
+                    .by_ref()
+                    .skip_while(|c| *c == '{')
+                    .take_while(|c| *c != '}')
+                    .collect();
+                if let Some(c) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
+                    out.push(c);
+                }
+            }
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unescape_reverses_debug_quoting() {
+        let original = "boom \"x\"\n\ttab \u{1} \\ é";
+        assert_eq!(super::unescape(&format!("{original:?}")), original);
+    }
+}

@@ -1,0 +1,143 @@
+//! What the kernel evaluates before it reports ready: the neurust facade and its prelude, the
+//! runtime hooks inside the user-code process, and a rust-analyzer warm-up. Everything goes in
+//! one cell (one compile); if that fails, step by step, so one broken part spares the others.
+
+use crate::engine::{Engine, log};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Environment variable that overrides the facade location recorded at install time.
+pub const FACADE_ENV: &str = "NEURUST_FACADE_PATH";
+
+/// The facade crate directory: `NEURUST_FACADE_PATH`, else the path recorded at build time
+/// (this checkout's `crates/neurust`) if it exists. An empty value disables the preload.
+pub fn facade_path() -> Option<PathBuf> {
+    match std::env::var_os(FACADE_ENV) {
+        Some(value) if value.is_empty() => None,
+        Some(value) => {
+            let path = PathBuf::from(value);
+            Some(path.canonicalize().unwrap_or(path))
+        }
+        None => {
+            let built_in = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../neurust");
+            built_in
+                .join("Cargo.toml")
+                .is_file()
+                .then(|| built_in.canonicalize().unwrap_or(built_in))
+        }
+    }
+}
+
+/// Cells that bring the facade in. evcxr keeps them across user-code process restarts.
+fn facade_cells(facade: &Path) -> [String; 2] {
+    let path = facade
+        .to_string_lossy()
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    [
+        format!(":dep neurust = {{ path = \"{path}\" }}"),
+        "use neurust::prelude::*;".to_owned(),
+    ]
+}
+
+/// Code for every fresh user-code process: a panic hook that tells the kernel a cell panicked
+/// (so the reply is an error), then the facade's notebook hooks (SIGINT handler, live display).
+fn runtime_cells(with_facade: bool) -> Vec<&'static str> {
+    let mut cells = vec![PANIC_HOOK];
+    if with_facade {
+        cells.push(PER_CELL);
+    }
+    cells
+}
+
+const PANIC_HOOK: &str = "{ std::panic::set_hook(Box::new(move |info| {
+    let payload = info.payload();
+    let text = if let Some(s) = payload.downcast_ref::<&str>() { s.to_string() }
+        else if let Some(s) = payload.downcast_ref::<String>() { s.clone() }
+        else { String::from(\"panic\") };
+    let place = info.location().map(|l| format!(\" (at {}:{})\", l.file(), l.line()))
+        .unwrap_or_default();
+    println!(\"NEURUST-PANIC-V1 {:?}\", format!(\"{text}{place}\"));
+})); }";
+
+/// Run at the top of every cell when the facade is loaded (see `execute.rs`).
+pub const PER_CELL: &str = "neurust::notebook::init();";
+
+/// Warms rust-analyzer's type inference (the first variable-defining cell is otherwise slow).
+const WARM_UP: &str = "let _neurust_kernel_ready = 1u8;";
+
+impl Engine {
+    pub(crate) fn preload(&mut self, facade: Option<&Path>) {
+        let t = Instant::now();
+        let mut all: Vec<String> = Vec::new();
+        if let Some(facade) = facade {
+            all.extend(facade_cells(facade));
+        }
+        all.extend(
+            runtime_cells(facade.is_some())
+                .into_iter()
+                .map(str::to_owned),
+        );
+        all.push(WARM_UP.to_owned());
+        match self.ctx.execute(&all.join("\n")) {
+            Ok(_) => {
+                self.facade_loaded = facade.is_some();
+                self.per_cell_init = self.facade_loaded;
+            }
+            Err(e) => {
+                log(&format!("one-cell preload failed, going step by step: {e}"));
+                self.preload_stepwise(facade);
+            }
+        }
+        self.settle();
+        log(&format!("preload: {:.2} s", t.elapsed().as_secs_f64()));
+    }
+
+    fn preload_stepwise(&mut self, facade: Option<&Path>) {
+        if let Some(facade) = facade {
+            let cells = facade_cells(facade);
+            match cells.iter().try_for_each(|c| self.ctx.execute(c).map(drop)) {
+                Ok(()) => self.facade_loaded = true,
+                Err(e) => self.note(format!(
+                    "neurust-kernel: could not load the neurust facade from {}:\n{e}\n",
+                    facade.display()
+                )),
+            }
+        }
+        self.init_runtime();
+        if let Err(e) = self.ctx.execute(WARM_UP) {
+            log(&format!("warm-up failed: {e}"));
+        }
+    }
+
+    /// Installs the runtime hooks in the (possibly new) user-code process.
+    pub(crate) fn init_runtime(&mut self) {
+        let cells = runtime_cells(self.facade_loaded);
+        if self.ctx.execute(&cells.join("\n")).is_ok() {
+            self.per_cell_init = self.facade_loaded;
+        } else {
+            for code in cells {
+                match self.ctx.execute(code) {
+                    Ok(_) => self.per_cell_init |= code == PER_CELL,
+                    Err(e) => self.note(format!(
+                        "neurust-kernel: start-up cell `{code}` failed: {e}\n"
+                    )),
+                }
+            }
+        }
+        self.settle();
+    }
+
+    /// Drops output and panic notices produced by start-up code.
+    fn settle(&mut self) {
+        self.forwarder.flush();
+        self.shared.take_panic();
+        self.update_child_pid();
+    }
+
+    /// Logs a start-up problem and keeps it to show with the first cell's output.
+    fn note(&mut self, text: String) {
+        log(&text);
+        self.startup_note.get_or_insert(text);
+    }
+}

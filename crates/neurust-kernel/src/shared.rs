@@ -1,0 +1,92 @@
+//! State shared between the engine thread, the output forwarder and the interrupt handler.
+
+use crate::message::Parent;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+
+pub struct Shared {
+    /// The request whose outputs are being produced now.
+    parent: Mutex<Parent>,
+    /// The message of a panic seen in the current cell (reported by our panic hook).
+    panic: Mutex<Option<String>>,
+    busy: AtomicBool,
+    interrupted: AtomicBool,
+    /// Counts executions, so a watchdog can tell whether "its" execution is still running.
+    generation: AtomicU64,
+    child_pid: AtomicU32,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared {
+            parent: Mutex::new(Parent::none()),
+            panic: Mutex::new(None),
+            busy: AtomicBool::new(false),
+            interrupted: AtomicBool::new(false),
+            generation: AtomicU64::new(0),
+            child_pid: AtomicU32::new(0),
+        }
+    }
+}
+
+impl Shared {
+    pub fn parent(&self) -> Parent {
+        self.parent
+            .lock()
+            .map(|p| p.clone())
+            .unwrap_or_else(|_| Parent::none())
+    }
+
+    pub fn set_parent(&self, parent: Parent) {
+        if let Ok(mut slot) = self.parent.lock() {
+            *slot = parent;
+        }
+    }
+
+    pub fn record_panic(&self, message: String) {
+        if let Ok(mut slot) = self.panic.lock() {
+            slot.get_or_insert(message);
+        }
+    }
+
+    pub fn take_panic(&self) -> Option<String> {
+        self.panic.lock().ok().and_then(|mut slot| slot.take())
+    }
+
+    /// Marks the start of an execution and returns its generation.
+    pub fn begin(&self) -> u64 {
+        self.interrupted.store(false, Ordering::SeqCst);
+        self.busy.store(true, Ordering::SeqCst);
+        self.generation.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    pub fn end(&self) {
+        self.busy.store(false, Ordering::SeqCst);
+    }
+
+    pub fn busy_with(&self, generation: u64) -> bool {
+        self.busy.load(Ordering::SeqCst) && self.generation.load(Ordering::SeqCst) == generation
+    }
+
+    pub fn current_generation(&self) -> Option<u64> {
+        self.busy
+            .load(Ordering::SeqCst)
+            .then(|| self.generation.load(Ordering::SeqCst))
+    }
+
+    pub fn mark_interrupted(&self) {
+        self.interrupted.store(true, Ordering::SeqCst);
+    }
+
+    pub fn interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
+    }
+
+    pub fn child_pid(&self) -> u32 {
+        self.child_pid.load(Ordering::SeqCst)
+    }
+
+    pub fn set_child_pid(&self, pid: u32) {
+        self.child_pid.store(pid, Ordering::SeqCst);
+    }
+}

@@ -1,0 +1,117 @@
+//! Binds the five ZeroMQ sockets and runs the tasks that move frames between them and the
+//! kernel's channels. Incoming messages are authenticated here; bad ones are logged and dropped.
+
+use crate::connection::ConnectionInfo;
+use crate::message::Message;
+use crate::outbox::{Channel, Outbox};
+use crate::wire::{self, Signer};
+use anyhow::{Context, Result};
+use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use zeromq::{Socket, SocketRecv, SocketSend, ZmqMessage};
+
+/// Incoming, authenticated requests, tagged with the channel they came on.
+pub type Inbox = UnboundedReceiver<(Channel, Message)>;
+
+pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, Inbox)> {
+    let signer = Signer::new(&info.key);
+    let (in_tx, in_rx) = unbounded_channel();
+
+    let mut iopub = zeromq::PubSocket::new();
+    iopub
+        .bind(&info.endpoint(info.iopub_port))
+        .await
+        .context("binding iopub")?;
+    let (iopub_tx, mut iopub_rx) = unbounded_channel::<Message>();
+    let iopub_signer = signer.clone();
+    tokio::spawn(async move {
+        while let Some(message) = iopub_rx.recv().await {
+            if let Some(frames) = to_zmq(&message, &iopub_signer) {
+                let _ = iopub.send(frames).await;
+            }
+        }
+    });
+
+    let mut heartbeat = zeromq::RepSocket::new();
+    heartbeat
+        .bind(&info.endpoint(info.hb_port))
+        .await
+        .context("binding heartbeat")?;
+    tokio::spawn(async move {
+        loop {
+            match heartbeat.recv().await {
+                Ok(ping) => {
+                    let _ = heartbeat.send(ping).await;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        }
+    });
+
+    let mut senders = Vec::new();
+    for (channel, port) in [
+        (Channel::Shell, info.shell_port),
+        (Channel::Control, info.control_port),
+        (Channel::Stdin, info.stdin_port),
+    ] {
+        let mut socket = zeromq::RouterSocket::new();
+        socket
+            .bind(&info.endpoint(port))
+            .await
+            .with_context(|| format!("binding {channel:?}"))?;
+        let (mut send_half, mut recv_half) = socket.split();
+        let (tx, mut rx) = unbounded_channel::<Message>();
+        let out_signer = signer.clone();
+        tokio::spawn(async move {
+            while let Some(message) = rx.recv().await {
+                if let Some(frames) = to_zmq(&message, &out_signer)
+                    && let Err(error) = send_half.send(frames).await
+                {
+                    eprintln!("neurust-kernel: sending on {channel:?} failed: {error}");
+                }
+            }
+        });
+        let in_signer = signer.clone();
+        let in_tx = in_tx.clone();
+        tokio::spawn(async move {
+            loop {
+                let frames = match recv_half.recv().await {
+                    Ok(frames) => frames.into_vec(),
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                match wire::decode(frames, &in_signer) {
+                    Ok(message) => {
+                        if in_tx.send((channel, message)).is_err() {
+                            break;
+                        }
+                    }
+                    Err(error) => {
+                        eprintln!("neurust-kernel: dropped a message on {channel:?}: {error}")
+                    }
+                }
+            }
+        });
+        senders.push(tx);
+    }
+    let mut senders = senders.into_iter();
+    let (Some(shell), Some(control), Some(stdin)) =
+        (senders.next(), senders.next(), senders.next())
+    else {
+        anyhow::bail!("internal: socket senders missing");
+    };
+    let outbox = Outbox {
+        session: session.to_owned(),
+        iopub: iopub_tx,
+        shell,
+        control,
+        stdin,
+    };
+    Ok((outbox, in_rx))
+}
+
+fn to_zmq(message: &Message, signer: &Signer) -> Option<ZmqMessage> {
+    ZmqMessage::try_from(wire::encode(message, signer)).ok()
+}

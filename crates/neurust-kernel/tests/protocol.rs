@@ -1,0 +1,279 @@
+//! Drives the real kernel binary over ZeroMQ. One kernel serves the whole scenario, because
+//! starting one (evcxr, the facade stub, rust-analyzer) is the expensive part.
+
+mod support;
+
+use bytes::Bytes;
+use serde_json::json;
+use std::time::{Duration, Instant};
+use support::{Chan, Kernel, Msg, types};
+
+fn status(reply: &Msg) -> &str {
+    reply.content["status"].as_str().unwrap_or("")
+}
+
+fn stdout_text(messages: &[Msg]) -> String {
+    messages
+        .iter()
+        .filter(|m| m.msg_type == "stream" && m.content["name"] == "stdout")
+        .filter_map(|m| m.content["text"].as_str())
+        .collect()
+}
+
+#[test]
+fn kernel_protocol_end_to_end() {
+    let mut k = Kernel::start();
+    kernel_info(&mut k);
+    rejects_bad_signatures(&mut k);
+    execute_message_order(&mut k);
+    streams_are_live(&mut k);
+    display_messages_interleave_with_streams(&mut k);
+    panics_and_compile_errors_are_errors(&mut k);
+    stop_on_error_aborts_queued_cells(&mut k);
+    interrupt_keeps_variables(&mut k);
+    busy_loop_is_stopped_and_lost_variables_named(&mut k);
+    recovers_from_segfault(&mut k);
+    shutdown(&mut k);
+}
+
+fn kernel_info(k: &mut Kernel) {
+    let id = k.request(Chan::Shell, "kernel_info_request", json!({}));
+    let reply = k
+        .reply(Chan::Shell, Duration::from_secs(10))
+        .expect("reply");
+    assert_eq!(reply.msg_type, "kernel_info_reply");
+    assert_eq!(reply.parent_id, id);
+    let info = &reply.content["language_info"];
+    assert_eq!(info["name"], "rust");
+    assert_eq!(info["file_extension"], ".rs");
+    assert_eq!(reply.content["protocol_version"], "5.3");
+}
+
+fn rejects_bad_signatures(k: &mut Kernel) {
+    let (_, mut wrong) = k.frames("kernel_info_request", &json!({}));
+    wrong[1] = Bytes::from("0".repeat(64));
+    k.send_raw(Chan::Shell, wrong);
+    let (_, mut unsigned) = k.frames("kernel_info_request", &json!({}));
+    unsigned[1] = Bytes::new();
+    k.send_raw(Chan::Shell, unsigned);
+    let garbage: [&[u8]; 4] = [b"not json", b"{}", b"{}", b"{}"];
+    let mut malformed = vec![
+        Bytes::from_static(b"<IDS|MSG>"),
+        Bytes::from(support::sign(&garbage)),
+    ];
+    malformed.extend(garbage.iter().map(|p| Bytes::copy_from_slice(p)));
+    k.send_raw(Chan::Shell, malformed);
+    k.send_raw(Chan::Shell, vec![Bytes::from_static(b"no delimiter")]);
+    assert!(
+        k.reply(Chan::Shell, Duration::from_millis(1500)).is_none(),
+        "bad messages must get no reply"
+    );
+    k.request(Chan::Shell, "kernel_info_request", json!({}));
+    let reply = k
+        .reply(Chan::Shell, Duration::from_secs(10))
+        .expect("still serving");
+    assert_eq!(reply.msg_type, "kernel_info_reply");
+}
+
+fn execute_message_order(k: &mut Kernel) {
+    let (reply, iopub) = k.execute("println!(\"a\"); 40 + 2");
+    assert_eq!(status(&reply), "ok");
+    assert_eq!(
+        types(&iopub),
+        [
+            "status",
+            "execute_input",
+            "stream",
+            "execute_result",
+            "status"
+        ]
+    );
+    assert_eq!(iopub[0].content["execution_state"], "busy");
+    assert_eq!(iopub[3].content["data"]["text/plain"], "42");
+    let count = reply.content["execution_count"].as_i64().expect("count");
+    assert_eq!(iopub[3].content["execution_count"], count);
+}
+
+fn streams_are_live(k: &mut Kernel) {
+    let code = "for i in 0..3 { println!(\"tick {i}\"); \
+                std::thread::sleep(std::time::Duration::from_millis(500)); }";
+    let (reply, iopub) = k.execute(code);
+    assert_eq!(status(&reply), "ok");
+    let ticks: Vec<&Msg> = iopub.iter().filter(|m| m.msg_type == "stream").collect();
+    assert_eq!(stdout_text(&iopub), "tick 0\ntick 1\ntick 2\n");
+    let idle = iopub.last().expect("idle").at;
+    let first = ticks.first().expect("a stream message").at;
+    assert!(
+        idle.duration_since(first) >= Duration::from_millis(800),
+        "the first line must arrive while the cell still runs"
+    );
+}
+
+fn display_messages_interleave_with_streams(k: &mut Kernel) {
+    let (reply, iopub) = k.execute(
+        "show(\"plot\", \"one\"); println!(\"middle\"); update(\"plot\", \"two\"); \
+         println!(\"NEURUST-DISPLAY-V1 {{\\\"action\\\":\\\"clear\\\",\\\"wait\\\":true}}\");",
+    );
+    assert_eq!(status(&reply), "ok");
+    let kinds: Vec<&str> = types(&iopub)
+        .into_iter()
+        .filter(|t| *t != "status" && *t != "execute_input")
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "display_data",
+            "stream",
+            "update_display_data",
+            "clear_output"
+        ]
+    );
+    let shown = iopub
+        .iter()
+        .find(|m| m.msg_type == "display_data")
+        .expect("display");
+    assert_eq!(shown.content["transient"]["display_id"], "plot");
+    assert_eq!(shown.content["data"]["text/plain"], "one");
+}
+
+fn panics_and_compile_errors_are_errors(k: &mut Kernel) {
+    let (reply, iopub) = k.execute("panic!(\"boom\")");
+    assert_eq!(status(&reply), "error");
+    assert_eq!(reply.content["ename"], "panic");
+    assert!(
+        reply.content["evalue"]
+            .as_str()
+            .unwrap_or("")
+            .contains("boom")
+    );
+    assert!(types(&iopub).contains(&"error"));
+
+    let (reply, _) = k.execute("let x: i32 = \"text\";");
+    assert_eq!(status(&reply), "error");
+    let traceback = reply.content["traceback"].to_string();
+    assert!(
+        traceback.contains("cell:1:"),
+        "compile errors carry spans: {traceback}"
+    );
+}
+
+fn stop_on_error_aborts_queued_cells(k: &mut Kernel) {
+    k.request(
+        Chan::Shell,
+        "execute_request",
+        json!({ "code": "let broken: u8 = ;" }),
+    );
+    k.request(Chan::Shell, "execute_request", json!({ "code": "1" }));
+    let first = k
+        .reply(Chan::Shell, Duration::from_secs(120))
+        .expect("first reply");
+    let second = k
+        .reply(Chan::Shell, Duration::from_secs(120))
+        .expect("second reply");
+    assert_eq!(status(&first), "error");
+    assert_eq!(status(&second), "aborted");
+}
+
+fn interrupt_keeps_variables(k: &mut Kernel) {
+    let (reply, _) = k.execute("let keep = 7i32;");
+    assert_eq!(status(&reply), "ok");
+    let id = k.request(
+        Chan::Shell,
+        "execute_request",
+        json!({ "code": "let batches = train_until_stopped(120);" }),
+    );
+    wait_for_stdout(k, &id, "training started");
+    let started = Instant::now();
+    k.request(Chan::Control, "interrupt_request", json!({}));
+    let ack = k
+        .reply(Chan::Control, Duration::from_secs(10))
+        .expect("interrupt_reply");
+    assert_eq!(ack.msg_type, "interrupt_reply");
+    let reply = k
+        .reply(Chan::Shell, Duration::from_secs(120))
+        .expect("execute_reply");
+    k.iopub_until_idle(&id, Duration::from_secs(10));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "cooperative stop is quick"
+    );
+    assert_eq!(reply.content["ename"], "KeyboardInterrupt");
+    let (reply, iopub) = k.execute("keep + (batches > 0) as i32");
+    assert_eq!(status(&reply), "ok", "{:?}", reply.content);
+    let result = iopub
+        .iter()
+        .find(|m| m.msg_type == "execute_result")
+        .expect("result");
+    assert_eq!(result.content["data"]["text/plain"], "8");
+}
+
+fn busy_loop_is_stopped_and_lost_variables_named(k: &mut Kernel) {
+    let id = k.request(
+        Chan::Shell,
+        "execute_request",
+        json!({ "code": "println!(\"spinning\"); loop { std::hint::spin_loop(); }" }),
+    );
+    wait_for_stdout(k, &id, "spinning");
+    let started = Instant::now();
+    k.request(Chan::Control, "interrupt_request", json!({}));
+    k.reply(Chan::Control, Duration::from_secs(10))
+        .expect("interrupt_reply");
+    let reply = k
+        .reply(Chan::Shell, Duration::from_secs(120))
+        .expect("execute_reply");
+    k.iopub_until_idle(&id, Duration::from_secs(30));
+    assert!(started.elapsed() < Duration::from_secs(6));
+    assert_eq!(reply.content["ename"], "KeyboardInterrupt");
+    let evalue = reply.content["evalue"].as_str().unwrap_or("");
+    assert!(
+        evalue.contains("keep") && evalue.contains("batches"),
+        "{evalue}"
+    );
+}
+
+/// Reads iopub until the cell `parent` has printed `text` (so user code is running).
+fn wait_for_stdout(k: &mut Kernel, parent: &str, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while let Some(msg) = k.next_iopub(deadline.saturating_duration_since(Instant::now())) {
+        if msg.parent_id == parent
+            && msg.msg_type == "stream"
+            && msg.content["text"].as_str().unwrap_or("").contains(text)
+        {
+            return;
+        }
+    }
+    panic!("the cell never printed {text:?}");
+}
+
+fn recovers_from_segfault(k: &mut Kernel) {
+    let (reply, _) = k.execute("unsafe { std::ptr::null_mut::<i32>().write_volatile(1) }");
+    assert_eq!(status(&reply), "error");
+    assert_eq!(reply.content["ename"], "ProcessCrash");
+    let (reply, iopub) = k.execute("stub_answer() + 1");
+    assert_eq!(status(&reply), "ok");
+    let result = iopub
+        .iter()
+        .find(|m| m.msg_type == "execute_result")
+        .expect("result");
+    assert_eq!(result.content["data"]["text/plain"], "43");
+}
+
+fn shutdown(k: &mut Kernel) {
+    k.request(
+        Chan::Control,
+        "shutdown_request",
+        json!({ "restart": false }),
+    );
+    let reply = k
+        .reply(Chan::Control, Duration::from_secs(10))
+        .expect("shutdown_reply");
+    assert_eq!(reply.content["status"], "ok");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = k.child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the kernel did not exit after shutdown");
+}

@@ -1,0 +1,85 @@
+"""jupyter_kernel_test against the neurust kernel, with every optional sample enabled.
+
+Run through tests/kernel/run, which builds the kernel, installs its spec into a temporary
+JUPYTER_PATH and warms the build cache first.
+"""
+import unittest
+
+import jupyter_kernel_test as jkt
+
+DISPLAY = (
+    'println!("NEURUST-DISPLAY-V1 {}", '
+    r'"{\"action\":\"display\",\"data\":{\"text/plain\":\"shown\",\"text/html\":\"<b>shown</b>\"},'
+    r'\"metadata\":{},\"display_id\":\"jkt\"}");'
+)
+CLEAR = r'println!("NEURUST-DISPLAY-V1 {}", "{\"action\":\"clear\",\"wait\":false}");'
+
+
+class NeurustKernelTests(jkt.KernelTests):
+    kernel_name = "neurust"
+    language_name = "rust"
+    file_extension = ".rs"
+
+    code_hello_world = 'println!("hello, world");'
+    code_stderr = 'eprintln!("oops");'
+
+    completion_samples = [
+        {"text": "std::collections::HashM", "matches": {"HashMap"}},
+        {"text": "let neurust_value = 1; neurust_v", "matches": {"neurust_value"}},
+    ]
+    complete_code_samples = ["1 + 1", "let x = 5;", "fn f() {}", "struct S { a: i32 }"]
+    incomplete_code_samples = ["fn f() {", "let v = vec![1,", 'let s = "abc']
+    invalid_code_samples = [")", "fn f() { ]", "let x = (1 + 2));"]
+
+    code_generate_error = 'let x: i32 = "not a number";'
+    code_execute_result = [
+        {"code": "6 * 7", "result": "42"},
+        {"code": "Some(3)", "result": "Some(3)"},
+        {"code": "vec![1, 2, 3]", "result": "[1, 2, 3]"},
+    ]
+    code_display_data = [
+        {"code": DISPLAY, "mime": "text/plain"},
+        {"code": DISPLAY, "mime": "text/html"},
+    ]
+    code_history_pattern = "6 * *"
+    supported_history_operations = ("tail", "range", "search")
+    code_inspect_sample = "std::vec::Vec"
+    code_clear_output = CLEAR
+
+    def test_evcxr_rich_output_keeps_every_mime_type(self) -> None:
+        code = (
+            'println!("EVCXR_BEGIN_CONTENT text/html\\n<i>hi</i>\\nEVCXR_END_CONTENT");\n'
+            'println!("EVCXR_BEGIN_CONTENT text/markdown\\n*hi*\\nEVCXR_END_CONTENT");'
+        )
+        self.flush_channels()
+        reply, outputs = self.execute_helper(code)
+        self.assertEqual(reply["content"]["status"], "ok")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(len(results), 1)
+        self.assertEqual(set(results[0]["content"]["data"]), {"text/html", "text/markdown"})
+
+    def test_panic_is_an_error(self) -> None:
+        self.flush_channels()
+        reply, outputs = self.execute_helper('panic!("boom")', stop_on_error=False)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["ename"], "panic")
+        self.assertIn("error", [m["msg_type"] for m in outputs])
+
+    def test_silent_execution_publishes_no_input_and_keeps_the_count(self) -> None:
+        self.flush_channels()
+        first, _ = self.execute_helper("1")
+        silent, outputs = self.execute_helper("2", silent=True, store_history=False)
+        self.assertEqual(silent["content"]["status"], "ok")
+        self.assertEqual(silent["content"]["execution_count"], first["content"]["execution_count"])
+        self.assertNotIn("execute_result", [m["msg_type"] for m in outputs])
+
+    def test_comm_info_is_empty(self) -> None:
+        self.flush_channels()
+        msg_id = self.kc.comm_info()
+        reply = self.get_non_kernel_info_reply(timeout=jkt.TIMEOUT)
+        jkt.validate_message(reply, "comm_info_reply", msg_id)
+        self.assertEqual(reply["content"]["comms"], {})
+
+
+if __name__ == "__main__":
+    unittest.main()
