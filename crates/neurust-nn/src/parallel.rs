@@ -126,7 +126,7 @@ fn worker(shared: &'static Shared) {
             if spins < IDLE_SPINS {
                 std::hint::spin_loop();
             } else {
-                thread::park_timeout(std::time::Duration::from_millis(20));
+                thread::park_timeout(std::time::Duration::from_secs(1));
             }
         };
         seen = generation;
