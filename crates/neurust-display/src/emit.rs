@@ -38,8 +38,8 @@ pub trait Displayable {
     /// Show the value now as its own output, like `plt.show()`.
     ///
     /// ```
-    /// use neurust_display::Displayable;
-    /// "some text".show();
+    /// use neurust_display::{Displayable, MimeBundle};
+    /// MimeBundle::new().text("some text").show();
     /// ```
     fn show(&self) {
         display(self)
@@ -50,7 +50,7 @@ pub trait Displayable {
     ///
     /// ```
     /// use neurust_display::Displayable;
-    /// "shown as the cell result under evcxr".evcxr_display();
+    /// neurust_display::MimeBundle::new().text("shown as the cell result under evcxr").evcxr_display();
     /// ```
     fn evcxr_display(&self) {
         let bundle = self.mime_bundle();
@@ -68,22 +68,13 @@ impl Displayable for MimeBundle {
     }
 }
 
-impl Displayable for str {
-    fn mime_bundle(&self) -> MimeBundle {
-        MimeBundle::new().text(self)
-    }
-}
-
-impl Displayable for String {
-    fn mime_bundle(&self) -> MimeBundle {
-        MimeBundle::new().text(self.as_str())
-    }
-}
+// No impl for `str` or `String`: with the trait in a notebook's prelude, evcxr would pick its
+// `evcxr_display` for every string result and drop the quotes Rust users expect.
 
 /// Show `value` now as a new output.
 ///
 /// ```
-/// neurust_display::display(&String::from("42"));
+/// neurust_display::display(&neurust_display::MimeBundle::new().text("42"));
 /// ```
 pub fn display<T: Displayable + ?Sized>(value: &T) {
     send(value, |b| Message::display(b, None))
@@ -92,8 +83,9 @@ pub fn display<T: Displayable + ?Sized>(value: &T) {
 /// Show `value` as a new output that can be replaced later through the handle.
 ///
 /// ```
-/// let bar = neurust_display::display_updatable(&"0%".to_string());
-/// bar.update(&"100%".to_string());
+/// use neurust_display::MimeBundle;
+/// let bar = neurust_display::display_updatable(&MimeBundle::new().text("0%"));
+/// bar.update(&MimeBundle::new().text("100%"));
 /// ```
 pub fn display_updatable<T: Displayable + ?Sized>(value: &T) -> DisplayHandle {
     let handle = DisplayHandle::new();
@@ -109,7 +101,7 @@ pub fn display_updatable<T: Displayable + ?Sized>(value: &T) -> DisplayHandle {
 /// prints the text again.
 ///
 /// ```
-/// neurust_display::update_display("progress", &"done".to_string());
+/// neurust_display::update_display("progress", &neurust_display::MimeBundle::new().text("done"));
 /// ```
 pub fn update_display<T: Displayable + ?Sized>(display_id: &str, value: &T) {
     send(value, |b| Message::update(b, display_id))
@@ -202,7 +194,7 @@ impl DisplayHandle {
     ///
     /// ```
     /// # use neurust_display::DisplayHandle;
-    /// DisplayHandle::new().display(&"first".to_string());
+    /// DisplayHandle::new().display(&neurust_display::MimeBundle::new().text("first"));
     /// ```
     pub fn display<T: Displayable + ?Sized>(&self, value: &T) {
         send(value, |b| Message::display(b, Some(self.id.clone())))
@@ -212,7 +204,7 @@ impl DisplayHandle {
     ///
     /// ```
     /// # use neurust_display::DisplayHandle;
-    /// DisplayHandle::with_id("x").update(&"second".to_string());
+    /// DisplayHandle::with_id("x").update(&neurust_display::MimeBundle::new().text("second"));
     /// ```
     pub fn update<T: Displayable + ?Sized>(&self, value: &T) {
         update_display(&self.id, value)
