@@ -36,6 +36,7 @@ class NeurustKernelTests(jkt.KernelTests):
         {"code": "6 * 7", "result": "42"},
         {"code": "Some(3)", "result": "Some(3)"},
         {"code": "vec![1, 2, 3]", "result": "[1, 2, 3]"},
+        {"code": '"text".to_uppercase()', "result": '"TEXT"'},
     ]
     code_display_data = [
         {"code": DISPLAY, "mime": "text/plain"},
