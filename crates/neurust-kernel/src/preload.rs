@@ -29,13 +29,19 @@ pub fn facade_path() -> Option<PathBuf> {
 }
 
 /// Cells that bring the facade in. evcxr keeps them across user-code process restarts.
-fn facade_cells(facade: &Path) -> [String; 2] {
+///
+/// ndarray is also made a direct dependency of the cells: only then does rust-analyzer name
+/// ndarray types in full (`Dim<[usize; 3]>` rather than `Dim<[usize; _]>`), which evcxr needs
+/// to keep an array variable between cells. The version must be the facade's (semver-compatible
+/// requirements resolve to one crate, so the prelude's `Array3` and this one are the same type).
+fn facade_cells(facade: &Path) -> [String; 3] {
     let path = facade
         .to_string_lossy()
         .replace('\\', "\\\\")
         .replace('"', "\\\"");
     [
         format!(":dep neurust = {{ path = \"{path}\" }}"),
+        ":dep ndarray = \"0.17\"".to_owned(),
         "use neurust::prelude::*;".to_owned(),
     ]
 }
