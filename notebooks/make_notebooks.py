@@ -38,18 +38,17 @@ cada célula e guarda as variáveis para as seguintes, como o Python faz.""",
         """## 1. Imports
 
 The kernel has already run this line when it started, so neurust is ready. We repeat it here so
-the notebook shows where every name comes from. `set_random_seed` fixes the random choices
-(the starting weights, the shuffling, the dropout), so two runs end up very close; the last
-digits can still differ, because the arithmetic is spread over several threads.""",
+the notebook shows where every name comes from. Randomness (the starting weights, the
+shuffling, the dropout) is fixed below by giving seeds to the model and to `fit`, so every run
+of this notebook gives the same numbers on the same machine.""",
         """## 1. Importações
 
 O kernel já executou esta linha ao iniciar, então o neurust já está pronto. Repetimos aqui para
-que o notebook mostre de onde vem cada nome. `set_random_seed` fixa as escolhas aleatórias (os
-pesos iniciais, o embaralhamento, o dropout), então duas execuções ficam muito próximas; as
-últimas casas decimais ainda podem variar, porque as contas são divididas entre várias threads.""",
-        """// Keras: import tensorflow as tf; tf.keras.utils.set_random_seed(42)
-use neurust::prelude::*;
-set_random_seed(42);""",
+que o notebook mostre de onde vem cada nome. O acaso (os pesos iniciais, o embaralhamento, o
+dropout) é fixado mais abaixo com sementes dadas ao modelo e ao `fit`, então cada execução deste
+notebook dá os mesmos números na mesma máquina.""",
+        """// Keras: import tensorflow as tf
+use neurust::prelude::*;""",
     ),
     (
         """## 2. Load MNIST
@@ -123,12 +122,12 @@ Um modelo `Sequential` é uma pilha de camadas aplicadas em ordem:
 - `Dropout(0.2)` desliga 20% desses neurônios, ao acaso, a cada passo do treino, para que a rede
   não dependa de nenhum deles em particular (na previsão ele não faz nada);
 - `Dense(10)` com softmax: uma saída por dígito, transformada em probabilidades que somam 1.""",
-        """// Keras: modelo = tf.keras.models.Sequential()
+        """// Keras: tf.keras.utils.set_random_seed(42); modelo = tf.keras.models.Sequential()
 //        modelo.add(tf.keras.layers.Flatten(input_shape=(28, 28)))
 //        modelo.add(tf.keras.layers.Dense(256, activation="relu"))
 //        modelo.add(tf.keras.layers.Dropout(0.2))
 //        modelo.add(tf.keras.layers.Dense(10, activation="softmax"))
-let mut modelo = Sequential::new();
+let mut modelo = Sequential::with_seed(42);
 modelo.add(Flatten::new().input_shape([28, 28]));
 modelo.add(Dense::new(256).activation("relu"));
 modelo.add(Dropout::new(0.2));
@@ -174,7 +173,7 @@ separa os últimos 20% delas para verificar, ao fim de cada época, como o model
 com as quais não treinou. O progresso aparece ao vivo abaixo da célula; o botão de interromper
 (■) para o treino no fim do lote atual e mantém o modelo como está.""",
         """// Keras: historico = modelo.fit(x_train, y_train, epochs=5, validation_split=0.2)
-let historico = modelo.fit(&x_train, &y_train).epochs(5).validation_split(0.2).run()?;""",
+let historico = modelo.fit(&x_train, &y_train).epochs(5).validation_split(0.2).seed(42).run()?;""",
     ),
     (
         """## 10. The history
@@ -270,7 +269,7 @@ Two more epochs, then the test accuracy again.""",
 Chamar `fit` de novo continua a partir dos pesos que o modelo tem agora; ele não recomeça do
 zero. Mais duas épocas e, de novo, a acurácia no teste.""",
         """// Keras: modelo.fit(x_train, y_train, epochs=2, validation_split=0.2); modelo.evaluate(x_test, y_test)
-let mais = modelo.fit(&x_train, &y_train).epochs(2).validation_split(0.2).run()?;
+let mais = modelo.fit(&x_train, &y_train).epochs(2).validation_split(0.2).seed(43).run()?;
 let depois = modelo.evaluate(&x_test, &y_test)?;
 println!("test accuracy: {:.4} after 5 epochs, {:.4} after 7", resultado["accuracy"], depois["accuracy"]);""",
     ),
