@@ -136,31 +136,24 @@ impl fmt::Display for Summary {
         };
         writeln!(f, "Model: \"{}\"", self.model_name)?;
         writeln!(f, "{}", line("┏", "┳", "┓", "━"))?;
-        writeln!(
-            f,
-            "┃ {:<a$} ┃ {:<b$} ┃ {:>c$} ┃",
-            head[0],
-            head[1],
-            head[2],
-            a = w[0],
-            b = w[1],
-            c = w[2]
-        )?;
-        writeln!(f, "{}", line("┡", "╇", "┩", "━"))?;
-        for (i, c) in cells.iter().enumerate() {
-            if i > 0 {
-                writeln!(f, "{}", line("├", "┼", "┤", "─"))?;
-            }
-            writeln!(
-                f,
-                "│ {:<a$} │ {:<b$} │ {:>c$} │",
+        let cells_line = |bar: &str, c: [&str; 3]| {
+            format!(
+                "{bar} {:<a$} {bar} {:<b$} {bar} {:>c$} {bar}",
                 c[0],
                 c[1],
                 c[2],
                 a = w[0],
                 b = w[1],
                 c = w[2]
-            )?;
+            )
+        };
+        writeln!(f, "{}", cells_line("┃", head))?;
+        writeln!(f, "{}", line("┡", "╇", "┩", "━"))?;
+        for (i, c) in cells.iter().enumerate() {
+            if i > 0 {
+                writeln!(f, "{}", line("├", "┼", "┤", "─"))?;
+            }
+            writeln!(f, "{}", cells_line("│", [&c[0], &c[1], &c[2]]))?;
         }
         writeln!(f, "{}", line("└", "┴", "┘", "─"))?;
         writeln!(
