@@ -11,6 +11,7 @@
 //! * [`emit`](mod@emit): [`Displayable`] (with `.show()`), [`display`], [`display_updatable`],
 //!   [`update_display`], [`clear_output`], [`DisplayHandle`], [`emit()`].
 //! * [`frontend`]: [`Frontend`] routing.
+//! * [`plain`]: [`PlainResult`], plain cell results (`1 + 1`) shown in one compile.
 //!
 //! # Routing
 //!
@@ -36,6 +37,7 @@
 pub mod bundle;
 pub mod emit;
 pub mod frontend;
+pub mod plain;
 pub mod protocol;
 
 pub use bundle::MimeBundle;
@@ -43,4 +45,5 @@ pub use emit::{
     DisplayHandle, Displayable, clear_output, display, display_updatable, emit, update_display,
 };
 pub use frontend::{EVCXR_ENV, Frontend, KERNEL_ENV, write_evcxr_block};
+pub use plain::{PlainResult, PlainScalar};
 pub use protocol::{DecodeError, MARKER, Message, decode, decode_embedded, encode};

@@ -13,7 +13,7 @@ pub use ndarray::{
     Array, Array1, Array2, Array3, Array4, ArrayD, ArrayView, ArrayView1, ArrayView2, ArrayView3,
     Axis, array, s,
 };
-pub use neurust_display::{Displayable, clear_output, display};
+pub use neurust_display::{Displayable, PlainResult, clear_output, display};
 pub use neurust_nn::callbacks::Callback;
 pub use neurust_nn::{
     Activation, ActivationLayer, Adam, AdamW, Dense, Dropout, EarlyStopping, Evaluation, Flatten,
