@@ -74,6 +74,35 @@ class NeurustKernelTests(jkt.KernelTests):
         self.assertEqual(silent["content"]["execution_count"], first["content"]["execution_count"])
         self.assertNotIn("execute_result", [m["msg_type"] for m in outputs])
 
+    def test_question_mark_error_is_an_error(self) -> None:
+        self.flush_channels()
+        code = 'let n: i32 = "seven".parse()?;'
+        reply, outputs = self.execute_helper(code, stop_on_error=False)
+        self.assertEqual(reply["content"]["status"], "error")
+        self.assertEqual(reply["content"]["evalue"], "invalid digit found in string")
+        self.assertIn("error", [m["msg_type"] for m in outputs])
+
+    def test_plain_results_compile_once(self) -> None:
+        """With the prelude's PlainResult, `1 + 1` needs no second (fallback) compile, and a
+        cell ending in a unit expression shows no result."""
+        self.flush_channels()
+        self.execute_helper(":timing")
+        try:
+            reply, outputs = self.execute_helper("1 + 1")
+            stderr = "".join(
+                m["content"]["text"]
+                for m in outputs
+                if m["msg_type"] == "stream" and m["content"]["name"] == "stderr"
+            )
+            self.assertIn("Final compile", stderr)
+            self.assertNotIn("Fallback", stderr)
+            results = [m for m in outputs if m["msg_type"] == "execute_result"]
+            self.assertEqual(results[0]["content"]["data"]["text/plain"], "2")
+            reply, outputs = self.execute_helper('println!("unit")')
+            self.assertNotIn("execute_result", [m["msg_type"] for m in outputs])
+        finally:
+            self.execute_helper(":timing")
+
     def test_comm_info_is_empty(self) -> None:
         self.flush_channels()
         msg_id = self.kc.comm_info()

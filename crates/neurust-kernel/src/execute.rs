@@ -60,6 +60,7 @@ impl Engine {
         self.forwarder.flush();
         let interrupted = self.shared.interrupted();
         let panic = self.shared.take_panic();
+        let user_error = self.shared.take_user_error();
         let _ = generation;
 
         let failure = match result {
@@ -67,13 +68,18 @@ impl Engine {
                 if !silent {
                     self.publish_result(&parent, outputs);
                 }
-                match panic {
-                    Some(message) => Some(Failure::new("panic", message)),
-                    None if interrupted => Some(Failure::new(
+                match (panic, user_error) {
+                    (Some(message), _) => Some(Failure::new("panic", message)),
+                    (None, message) if interrupted => Some(Failure::new(
                         "KeyboardInterrupt",
-                        "interrupted: the cell stopped early; every variable was kept",
+                        message.unwrap_or_else(|| {
+                            "interrupted: the cell stopped early; every variable was kept".into()
+                        }),
                     )),
-                    None => None,
+                    // A `?` returned an error: evcxr printed it on stderr and kept no variable
+                    // the cell defined.
+                    (None, Some(message)) => Some(Failure::new("Error", message)),
+                    (None, None) => None,
                 }
             }
             Err(evcxr::Error::SubprocessTerminated(message)) => {

@@ -5,6 +5,7 @@
 //! - `handlers`: routes requests; `is_complete`, `history`: answered without the engine.
 //! - `engine`, `execute`, `complete`, `report`: evcxr on its own thread.
 //! - `output`, `display`: live stdout/stderr and the display protocol to iopub.
+//! - `relay`: inside the user-code process, tells the kernel when `?` ended a cell.
 //! - `interrupt`, `shared`: interrupts, the 2 s watchdog and cross-thread state.
 //! - `preload`, `cache`: what runs at start-up and where compiled dependencies live.
 //! - `install`: the kernel spec; `kernel`: `run`.
@@ -25,6 +26,7 @@ mod message;
 mod outbox;
 mod output;
 mod preload;
+mod relay;
 mod report;
 mod shared;
 mod sockets;
@@ -38,7 +40,11 @@ neurust-kernel warm-cache";
 
 fn main() -> ExitCode {
     // When this binary is re-executed by evcxr as the user-code process or the rustc wrapper,
-    // this call never returns.
+    // `runtime_hook` never returns. The user-code process first gets its stdout relay (so `?`
+    // errors reach the kernel); nothing else runs before the hook.
+    if std::env::var_os("EVCXR_IS_RUNTIME").is_some() {
+        relay::install();
+    }
     evcxr::runtime_hook();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {

@@ -1,9 +1,10 @@
 //! Forwards the user-code process's stdout and stderr to iopub as they arrive, line by line,
 //! turning display-protocol lines into display messages in order with the streams, and noticing
-//! the panic marker printed by the kernel's panic hook.
+//! the panic marker printed by the kernel's panic hook and the relay's `?`-error marker.
 
 use crate::display;
 use crate::outbox::Outbox;
+use crate::relay::USER_ERROR_MARKER;
 use crate::shared::Shared;
 use crossbeam_channel::{Receiver, Sender, bounded, select};
 use std::sync::Arc;
@@ -92,6 +93,8 @@ impl Pump {
         for line in Self::drain(first, &self.stdout) {
             if let Some(message) = line.strip_prefix(PANIC_MARKER) {
                 self.shared.record_panic(unescape(message));
+            } else if line == USER_ERROR_MARKER {
+                self.shared.record_user_error();
             } else if let Some(decoded) = display::decode(&line) {
                 if !text.is_empty() {
                     self.outbox
@@ -123,6 +126,7 @@ impl Pump {
         let parent = self.shared.parent();
         let mut text = String::new();
         for line in Self::drain(first, &self.stderr) {
+            self.shared.record_stderr_line(&line);
             text.push_str(&line);
             text.push('\n');
         }

@@ -9,6 +9,10 @@ pub struct Shared {
     parent: Mutex<Parent>,
     /// The message of a panic seen in the current cell (reported by our panic hook).
     panic: Mutex<Option<String>>,
+    /// Set when the relay reports that a `?` ended the current cell.
+    user_error: AtomicBool,
+    /// The last non-empty stderr line of the current cell (the `?` error's message).
+    last_stderr: Mutex<String>,
     busy: AtomicBool,
     interrupted: AtomicBool,
     /// Counts executions, so a watchdog can tell whether "its" execution is still running.
@@ -21,6 +25,8 @@ impl Default for Shared {
         Shared {
             parent: Mutex::new(Parent::none()),
             panic: Mutex::new(None),
+            user_error: AtomicBool::new(false),
+            last_stderr: Mutex::new(String::new()),
             busy: AtomicBool::new(false),
             interrupted: AtomicBool::new(false),
             generation: AtomicU64::new(0),
@@ -53,8 +59,33 @@ impl Shared {
         self.panic.lock().ok().and_then(|mut slot| slot.take())
     }
 
+    pub fn record_user_error(&self) {
+        self.user_error.store(true, Ordering::SeqCst);
+    }
+
+    pub fn record_stderr_line(&self, line: &str) {
+        if !line.trim().is_empty()
+            && let Ok(mut slot) = self.last_stderr.lock()
+        {
+            line.clone_into(&mut slot);
+        }
+    }
+
+    /// The message of a `?` error in the current cell, if one ended it.
+    pub fn take_user_error(&self) -> Option<String> {
+        let last = self
+            .last_stderr
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default();
+        self.user_error
+            .swap(false, Ordering::SeqCst)
+            .then(|| last.trim().to_owned())
+    }
+
     /// Marks the start of an execution and returns its generation.
     pub fn begin(&self) -> u64 {
+        self.take_user_error();
         self.interrupted.store(false, Ordering::SeqCst);
         self.busy.store(true, Ordering::SeqCst);
         self.generation.fetch_add(1, Ordering::SeqCst) + 1

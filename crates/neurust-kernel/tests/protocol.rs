@@ -29,6 +29,7 @@ fn kernel_protocol_end_to_end() {
     streams_are_live(&mut k);
     display_messages_interleave_with_streams(&mut k);
     panics_and_compile_errors_are_errors(&mut k);
+    question_mark_errors_are_errors(&mut k);
     stop_on_error_aborts_queued_cells(&mut k);
     interrupt_keeps_variables(&mut k);
     busy_loop_is_stopped_and_lost_variables_named(&mut k);
@@ -157,6 +158,23 @@ fn panics_and_compile_errors_are_errors(k: &mut Kernel) {
     );
 }
 
+/// A `?` that returns an error ends the cell with an error reply (evcxr alone says "ok"); the
+/// output printed before the `?` and the message itself still reach the notebook.
+fn question_mark_errors_are_errors(k: &mut Kernel) {
+    let (reply, iopub) =
+        k.execute("println!(\"before\");\nlet n: i32 = \"seven\".parse()?;\nprintln!(\"after\");");
+    assert_eq!(status(&reply), "error", "{reply:?}");
+    assert_eq!(reply.content["ename"], "Error");
+    assert_eq!(reply.content["evalue"], "invalid digit found in string");
+    assert_eq!(stdout_text(&iopub), "before\n");
+    assert!(types(&iopub).contains(&"error"));
+
+    let (reply, iopub) = k.execute("let fine: i32 = \"7\".parse()?;\nfine + 1");
+    assert_eq!(status(&reply), "ok");
+    let result = iopub.iter().find(|m| m.msg_type == "execute_result");
+    assert_eq!(result.expect("result").content["data"]["text/plain"], "8");
+}
+
 fn stop_on_error_aborts_queued_cells(k: &mut Kernel) {
     k.request(
         Chan::Shell,
@@ -256,6 +274,11 @@ fn recovers_from_segfault(k: &mut Kernel) {
         .find(|m| m.msg_type == "execute_result")
         .expect("result");
     assert_eq!(result.content["data"]["text/plain"], "43");
+
+    // Output printed just before `exit` still arrives (the stdout relay drains at exit).
+    let (reply, iopub) = k.execute("println!(\"last words\"); std::process::exit(3)");
+    assert_eq!(reply.content["ename"], "ProcessCrash");
+    assert_eq!(stdout_text(&iopub), "last words\n");
 }
 
 fn shutdown(k: &mut Kernel) {
