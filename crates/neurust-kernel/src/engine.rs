@@ -40,32 +40,32 @@ pub struct Engine {
     pub(crate) startup_note: Option<String>,
 }
 
-/// Starts the engine thread and waits until the preload is done.
+/// Starts the engine thread and returns at once, so the kernel answers `kernel_info` while the
+/// preload runs; jobs sent meanwhile wait in the queue. `ready` runs once the preload is done.
+/// If evcxr itself cannot start, the kernel logs why and exits (Jupyter reports a dead kernel).
 pub fn start(
     outbox: Outbox,
     shared: Arc<Shared>,
     history: Arc<Mutex<History>>,
     facade: Option<PathBuf>,
+    ready: impl FnOnce() + Send + 'static,
 ) -> Result<EngineHandle> {
     let (jobs_tx, jobs_rx) = channel();
     let (stdin_tx, stdin_rx) = channel();
-    let (ready_tx, ready_rx) = channel();
     std::thread::Builder::new()
         .name("engine".into())
         .spawn(
             move || match Engine::new(outbox, shared, history, facade.as_deref(), stdin_rx) {
                 Ok(engine) => {
-                    let _ = ready_tx.send(Ok(()));
+                    ready();
                     engine.run(jobs_rx);
                 }
                 Err(error) => {
-                    let _ = ready_tx.send(Err(error));
+                    log(&format!("could not start evcxr: {error:#}"));
+                    std::process::exit(1);
                 }
             },
         )?;
-    ready_rx
-        .recv()
-        .map_err(|_| anyhow!("engine thread died during start-up"))??;
     Ok(EngineHandle {
         jobs: jobs_tx,
         stdin: stdin_tx,

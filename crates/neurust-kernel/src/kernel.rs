@@ -1,5 +1,5 @@
 //! `neurust-kernel run`: prepares the environment and the build cache, binds the sockets,
-//! starts the engine (preload included) and then serves requests until shutdown.
+//! starts the engine, whose preload runs while requests are already served, until shutdown.
 
 use crate::cache;
 use crate::connection::ConnectionInfo;
@@ -11,7 +11,7 @@ use crate::outbox::Outbox;
 use crate::preload;
 use crate::shared::Shared;
 use crate::{interrupt, sockets};
-use anyhow::{Result, anyhow};
+use anyhow::Result;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -54,24 +54,30 @@ pub fn run(connection_file: &Path) -> Result<()> {
         outbox.status(&Parent::none(), "starting");
         let shared = Arc::new(Shared::default());
         let history = Arc::new(Mutex::new(History::default()));
+        let slot = Arc::new(slot);
         let engine = {
             let (outbox, shared, history) = (outbox.clone(), shared.clone(), history.clone());
-            tokio::task::spawn_blocking(move || engine::start(outbox, shared, history, facade))
-                .await
-                .map_err(|e| anyhow!("engine start-up panicked: {e}"))??
+            let (slot, outbox_ready) = (Arc::clone(&slot), outbox.clone());
+            engine::start(outbox, shared, history, facade, move || {
+                slot.mark_ready();
+                log(&format!(
+                    "ready after {:.2} s",
+                    started.elapsed().as_secs_f64()
+                ));
+                outbox_ready.status(&Parent::none(), "idle");
+            })?
         };
-        slot.mark_ready();
         let signal_shared = Arc::clone(&shared);
         tokio::spawn(async move {
             while tokio::signal::ctrl_c().await.is_ok() {
                 interrupt::request(&signal_shared);
             }
         });
+        // Requests are served from here on; execute requests wait for the preload.
         log(&format!(
             "serving after {:.2} s",
             started.elapsed().as_secs_f64()
         ));
-        outbox.status(&Parent::none(), "idle");
         let dispatcher = Dispatcher {
             outbox,
             engine,
