@@ -41,21 +41,24 @@ pub struct Engine {
 }
 
 /// Starts the engine thread and returns at once, so the kernel answers `kernel_info` while the
-/// preload runs; jobs sent meanwhile wait in the queue. `ready` runs once the preload is done.
+/// preload runs; jobs sent meanwhile wait in the queue. On the engine thread, `before` runs
+/// first (it may wait for the build cache) and `ready` once the preload is done.
 /// If evcxr itself cannot start, the kernel logs why and exits (Jupyter reports a dead kernel).
 pub fn start(
     outbox: Outbox,
     shared: Arc<Shared>,
     history: Arc<Mutex<History>>,
     facade: Option<PathBuf>,
+    before: impl FnOnce() + Send + 'static,
     ready: impl FnOnce() + Send + 'static,
 ) -> Result<EngineHandle> {
     let (jobs_tx, jobs_rx) = channel();
     let (stdin_tx, stdin_rx) = channel();
     std::thread::Builder::new()
         .name("engine".into())
-        .spawn(
-            move || match Engine::new(outbox, shared, history, facade.as_deref(), stdin_rx) {
+        .spawn(move || {
+            before();
+            match Engine::new(outbox, shared, history, facade.as_deref(), stdin_rx) {
                 Ok(engine) => {
                     ready();
                     engine.run(jobs_rx);
@@ -64,8 +67,8 @@ pub fn start(
                     log(&format!("could not start evcxr: {error:#}"));
                     std::process::exit(1);
                 }
-            },
-        )?;
+            }
+        })?;
     Ok(EngineHandle {
         jobs: jobs_tx,
         stdin: stdin_tx,

@@ -126,7 +126,10 @@ pub fn kernel_json(binary: &Path, display_name: &str) -> Result<Value> {
 pub fn install(options: &Options) -> Result<PathBuf> {
     let binary = std::env::current_exe()?.canonicalize()?;
     let dir = kernels_dir(&options.location)?.join(&options.name);
-    std::fs::create_dir_all(&dir).with_context(|| dir.display().to_string())?;
+    // Writable by this user only, whatever the umask (Jupyter runs what kernel.json says).
+    std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o755)
+        .create(&dir)
+        .with_context(|| dir.display().to_string())?;
     let spec = kernel_json(&binary, &options.display_name)?;
     std::fs::write(
         dir.join("kernel.json"),

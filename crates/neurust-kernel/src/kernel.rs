@@ -22,9 +22,6 @@ use tokio::sync::mpsc::unbounded_channel;
 fn prepare_environment() -> Result<(cache::Slot, Option<std::path::PathBuf>)> {
     let facade = preload::facade_path();
     let slot = cache::acquire(&cache::key(facade.as_deref()))?;
-    if let Some(from) = &slot.seeded_from {
-        log(&format!("seeded the build cache from {}", from.display()));
-    }
     log(&format!("build cache: {}", slot.dir.display()));
     let library_path = std_library_path();
     // SAFETY: called from main before any other thread exists.
@@ -57,8 +54,10 @@ pub fn run(connection_file: &Path) -> Result<()> {
         let slot = Arc::new(slot);
         let engine = {
             let (outbox, shared, history) = (outbox.clone(), shared.clone(), history.clone());
-            let (slot, outbox_ready) = (Arc::clone(&slot), outbox.clone());
-            engine::start(outbox, shared, history, facade, move || {
+            let (slot, filling, outbox_ready) =
+                (Arc::clone(&slot), Arc::clone(&slot), outbox.clone());
+            let before = move || fill(&filling);
+            engine::start(outbox, shared, history, facade, before, move || {
                 slot.mark_ready();
                 log(&format!(
                     "ready after {:.2} s",
@@ -94,6 +93,7 @@ pub fn run(connection_file: &Path) -> Result<()> {
 pub fn warm_cache() -> Result<()> {
     let started = Instant::now();
     let (slot, facade) = prepare_environment()?;
+    fill(&slot);
     let (iopub, _a) = unbounded_channel();
     let (shell, _b) = unbounded_channel();
     let (control, _c) = unbounded_channel();
@@ -118,6 +118,19 @@ pub fn warm_cache() -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Seeds an empty cache slot from a built one (waiting for a build in progress), logging it.
+fn fill(slot: &cache::Slot) {
+    let from = slot.fill(|builder| {
+        log(&format!(
+            "waiting for the kernel building {} (then copying it)",
+            builder.display()
+        ));
+    });
+    if let Some(from) = from {
+        log(&format!("seeded the build cache from {}", from.display()));
+    }
 }
 
 /// Cells are shared objects linked against the toolchain's `libstd-*.so`. evcxr loads a copy of
