@@ -39,6 +39,12 @@ fn prepare_environment() -> Result<(cache::Slot, Option<std::path::PathBuf>)> {
 pub fn run(connection_file: &Path) -> Result<()> {
     let started = Instant::now();
     let info = ConnectionInfo::read(connection_file)?;
+    if info.key.is_empty() {
+        log(
+            "WARNING: the connection file has an empty key, so messages are NOT signed: any \
+             local process that can reach these ports can run code as this user",
+        );
+    }
     let (slot, facade) = prepare_environment()?;
     let rustc_version = rustc_version();
     let runtime = tokio::runtime::Builder::new_multi_thread()
