@@ -1,7 +1,8 @@
 //! A small, fast, seedable random generator (xoshiro256++ seeded by SplitMix64), and the
 //! process-wide seed behind [`set_random_seed`].
 
-use std::sync::Mutex;
+mod global;
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The generator behind weight initialisation, shuffling and dropout.
@@ -92,33 +93,37 @@ impl Rng {
     }
 }
 
-static GLOBAL: Mutex<Option<Rng>> = Mutex::new(None);
-
 /// Makes every later model and `fit` reproducible, like `keras.utils.set_random_seed`.
 ///
 /// Models created and fits started after this call draw their seeds from one generator seeded
-/// here, so the same program gives the same weights and the same History.
+/// here, so the same program gives the same weights and the same History. The generator is
+/// process-wide even where several copies of this crate live in one process (evcxr links a
+/// copy into every notebook cell).
 ///
 /// ```
 /// neurust_nn::set_random_seed(42);
 /// ```
 pub fn set_random_seed(seed: u64) {
-    *GLOBAL.lock().unwrap_or_else(|e| e.into_inner()) = Some(Rng::new(seed));
+    global::with(|state| *state = Some(Rng::new(seed).s));
 }
 
 /// A seed from the global generator, or from the clock when no seed was set.
 pub(crate) fn next_seed() -> u64 {
-    let mut guard = GLOBAL.lock().unwrap_or_else(|e| e.into_inner());
-    match guard.as_mut() {
-        Some(rng) => rng.next_u64(),
-        None => {
-            let nanos = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos() as u64);
-            let mut st = nanos ^ (std::process::id() as u64).rotate_left(32);
-            splitmix64(&mut st)
-        }
-    }
+    let drawn = global::with(|state| {
+        state.map(|s| {
+            let mut rng = Rng { s };
+            let value = rng.next_u64();
+            *state = Some(rng.s);
+            value
+        })
+    });
+    drawn.unwrap_or_else(|| {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        let mut st = nanos ^ (std::process::id() as u64).rotate_left(32);
+        splitmix64(&mut st)
+    })
 }
 
 #[cfg(test)]
