@@ -103,6 +103,18 @@ class NeurustKernelTests(jkt.KernelTests):
         finally:
             self.execute_helper(":timing")
 
+    def test_random_seed_reaches_later_cells(self) -> None:
+        """evcxr links a copy of neurust into every cell; the seed must still be process-wide."""
+        self.flush_channels()
+        draw = "neurust::nn::Rng::from_global().next_u64()"
+        for code in ["set_random_seed(7);", f"let seeded_a = {draw};",
+                     "set_random_seed(7);", f"let seeded_b = {draw};"]:
+            reply, _ = self.execute_helper(code)
+            self.assertEqual(reply["content"]["status"], "ok", code)
+        reply, outputs = self.execute_helper("seeded_a == seeded_b")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "true")
+
     def test_comm_info_is_empty(self) -> None:
         self.flush_channels()
         msg_id = self.kc.comm_info()
