@@ -1,8 +1,9 @@
 //! complete_request and inspect_request, answered by evcxr's rust-analyzer support.
 
 use crate::engine::Engine;
-use crate::message::{Message, Parent, byte_to_char, char_to_byte};
+use crate::message::{Message, Parent};
 use crate::outbox::Channel;
+use neurust_wire::cursor::{byte_to_char, char_to_byte};
 use serde_json::json;
 
 impl Engine {

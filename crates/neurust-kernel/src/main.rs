@@ -1,7 +1,8 @@
 //! neurust-kernel: a Jupyter kernel for Rust on evcxr, with the neurust crates preloaded.
 //!
 //! Contents:
-//! - `connection`, `wire`, `message`, `sockets`, `outbox`: the Jupyter protocol plumbing.
+//! - `connection`, `wire`, `message` (from the `neurust-wire` crate), `sockets`, `outbox`: the
+//!   Jupyter protocol plumbing; `replay`: drops a signed message seen before.
 //! - `handlers`: routes requests; `is_complete`, `history`: answered without the engine.
 //! - `engine`, `execute`, `complete`, `report`: evcxr on its own thread.
 //! - `output`, `display`: live stdout/stderr and the display protocol to iopub.
@@ -12,7 +13,6 @@
 
 mod cache;
 mod complete;
-mod connection;
 mod display;
 mod engine;
 mod execute;
@@ -22,15 +22,18 @@ mod install;
 mod interrupt;
 mod is_complete;
 mod kernel;
-mod message;
 mod outbox;
 mod output;
 mod preload;
 mod relay;
+mod replay;
 mod report;
 mod shared;
 mod sockets;
-mod wire;
+
+// The wire format is its own small crate (so it can be fuzzed without evcxr); these names keep
+// `crate::message` and friends pointing at it.
+use neurust_wire::{connection, message, wire};
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -4,8 +4,10 @@
 use crate::connection::ConnectionInfo;
 use crate::message::Message;
 use crate::outbox::{Channel, Outbox};
-use crate::wire::{self, Signer};
+use crate::replay::{self, ReplayGuard};
+use crate::wire;
 use anyhow::{Context, Result};
+use neurust_wire::Signer;
 use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 use zeromq::{Socket, SocketRecv, SocketSend, ZmqMessage};
@@ -15,6 +17,7 @@ pub type Inbox = UnboundedReceiver<(Channel, Message)>;
 
 pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, Inbox)> {
     let signer = Signer::new(&info.key);
+    let replay = std::sync::Arc::new(ReplayGuard::new(!info.key.is_empty()));
     let (in_tx, in_rx) = unbounded_channel();
 
     let mut iopub = zeromq::PubSocket::new();
@@ -73,6 +76,7 @@ pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, I
         });
         let in_signer = signer.clone();
         let in_tx = in_tx.clone();
+        let replay = replay.clone();
         tokio::spawn(async move {
             loop {
                 let frames = match recv_half.recv().await {
@@ -82,7 +86,11 @@ pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, I
                         continue;
                     }
                 };
+                let signature = replay::signature(&frames);
                 match wire::decode(frames, &in_signer) {
+                    Ok(_) if !replay.admits(&signature) => eprintln!(
+                        "neurust-kernel: dropped a message on {channel:?}: a replay (signature seen before)"
+                    ),
                     Ok(message) => {
                         if in_tx.send((channel, message)).is_err() {
                             break;

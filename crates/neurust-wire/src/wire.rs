@@ -1,20 +1,18 @@
-//! Jupyter wire format: splitting multipart frames into a message and HMAC-SHA256 signing.
+//! Multipart frames: splitting one incoming message at `<IDS|MSG>`, authenticating it and
+//! parsing its JSON parts; serialising and signing an outgoing one.
+//!
+//! An incoming message is `identities… <IDS|MSG> signature header parent_header metadata
+//! content buffers…`. The four JSON frames must be signed by the connection key, the header
+//! must hold at least `msg_id` and `msg_type`, and the content must be an object.
 
 use crate::message::{Header, Message};
+use crate::signer::Signer;
 use bytes::Bytes;
-use hmac::{Hmac, Mac};
 use serde_json::Value;
-use sha2::Sha256;
 use std::fmt;
 
-const DELIMITER: &[u8] = b"<IDS|MSG>";
-
-/// Signs and verifies messages with the connection file's key. An empty key disables signing,
-/// as the protocol specifies.
-#[derive(Clone)]
-pub struct Signer {
-    mac: Option<Hmac<Sha256>>,
-}
+/// The frame between the routing identities and the message proper.
+pub const DELIMITER: &[u8] = b"<IDS|MSG>";
 
 /// Why an incoming message was rejected.
 #[derive(Debug)]
@@ -36,43 +34,7 @@ impl fmt::Display for WireError {
     }
 }
 
-impl Signer {
-    pub fn new(key: &str) -> Signer {
-        let mac = if key.is_empty() {
-            None
-        } else {
-            Hmac::<Sha256>::new_from_slice(key.as_bytes()).ok()
-        };
-        Signer { mac }
-    }
-
-    fn digest(&self, parts: &[&[u8]]) -> Option<Hmac<Sha256>> {
-        let mut mac = self.mac.clone()?;
-        for part in parts {
-            mac.update(part);
-        }
-        Some(mac)
-    }
-
-    /// Hex signature of the four JSON frames ("" when signing is disabled).
-    pub fn sign(&self, parts: &[&[u8]]) -> String {
-        match self.digest(parts) {
-            Some(mac) => hex::encode(mac.finalize().into_bytes()),
-            None => String::new(),
-        }
-    }
-
-    /// Constant-time check of a hex signature.
-    pub fn verify(&self, signature: &[u8], parts: &[&[u8]]) -> bool {
-        let Some(mac) = self.digest(parts) else {
-            return true;
-        };
-        match hex::decode(signature) {
-            Ok(raw) => mac.verify_slice(&raw).is_ok(),
-            Err(_) => false,
-        }
-    }
-}
+impl std::error::Error for WireError {}
 
 fn parse_json(part: &'static str, bytes: &[u8]) -> Result<Value, WireError> {
     serde_json::from_slice(bytes).map_err(|e| WireError::BadJson(part, e.to_string()))
@@ -161,5 +123,20 @@ mod tests {
         assert!(decode(vec![Bytes::from_static(b"x")], &signer).is_err());
         let encoded = encode(&msg, &signer);
         assert!(decode(encoded, &signer).is_ok());
+    }
+
+    #[test]
+    fn content_must_be_an_object_and_frames_complete() {
+        let signer = Signer::new("secret");
+        assert!(matches!(
+            decode(frames(&signer, "[1]"), &signer),
+            Err(WireError::BadJson("content", _))
+        ));
+        let mut short = frames(&signer, "{}");
+        short.truncate(5);
+        assert!(matches!(
+            decode(short, &signer),
+            Err(WireError::MissingFrames)
+        ));
     }
 }

@@ -4,9 +4,12 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+/// The version of the messaging protocol this kernel speaks.
 pub const PROTOCOL_VERSION: &str = "5.3";
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// A message header. Only `msg_id` and `msg_type` are required on input; clients that omit
+/// the rest are accepted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
     pub msg_id: String,
     #[serde(default)]
@@ -21,6 +24,7 @@ pub struct Header {
 }
 
 impl Header {
+    /// A fresh header from the kernel: a new id, the current time, this protocol version.
     pub fn new(session: &str, msg_type: &str) -> Header {
         Header {
             msg_id: uuid::Uuid::new_v4().to_string(),
@@ -33,6 +37,7 @@ impl Header {
     }
 }
 
+/// One message: routing identities, the four JSON parts and any binary buffers.
 #[derive(Clone, Debug)]
 pub struct Message {
     pub identities: Vec<Bytes>,
@@ -51,6 +56,7 @@ pub struct Parent {
 }
 
 impl Parent {
+    /// The parent of every reply and broadcast caused by `request`.
     pub fn of(request: &Message) -> Parent {
         Parent {
             identities: request.identities.clone(),
@@ -68,6 +74,7 @@ impl Parent {
 }
 
 impl Message {
+    /// A new message of `msg_type` answering `parent`, with empty metadata.
     pub fn new(session: &str, parent: &Parent, msg_type: &str, content: Value) -> Message {
         Message {
             identities: parent.identities.clone(),
@@ -79,10 +86,12 @@ impl Message {
         }
     }
 
+    /// A string field of the content.
     pub fn str_field(&self, name: &str) -> Option<&str> {
         self.content.get(name).and_then(Value::as_str)
     }
 
+    /// A boolean field of the content, or `default` when absent or not a boolean.
     pub fn bool_field(&self, name: &str, default: bool) -> bool {
         self.content
             .get(name)
@@ -90,22 +99,10 @@ impl Message {
             .unwrap_or(default)
     }
 
+    /// An integer field of the content.
     pub fn int_field(&self, name: &str) -> Option<i64> {
         self.content.get(name).and_then(Value::as_i64)
     }
-}
-
-/// Jupyter counts cursor positions in Unicode code points; evcxr wants byte offsets.
-pub fn char_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices()
-        .nth(chars)
-        .map(|(i, _)| i)
-        .unwrap_or(text.len())
-}
-
-pub fn byte_to_char(text: &str, byte: usize) -> usize {
-    let byte = byte.min(text.len());
-    text.char_indices().take_while(|(i, _)| *i < byte).count()
 }
 
 #[cfg(test)]
@@ -113,10 +110,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn offsets_convert_both_ways() {
-        let s = "é = 1";
-        assert_eq!(char_to_byte(s, 1), 2);
-        assert_eq!(byte_to_char(s, 2), 1);
-        assert_eq!(char_to_byte(s, 99), s.len());
+    fn replies_carry_the_request_as_parent() {
+        let request = Message::new(
+            "s",
+            &Parent::none(),
+            "execute_request",
+            json!({"code": "1", "silent": true, "n": 3}),
+        );
+        let reply = Message::new("s", &Parent::of(&request), "execute_reply", json!({}));
+        assert_eq!(
+            reply.parent_header["msg_id"],
+            request.header.msg_id.as_str()
+        );
+        assert_eq!(reply.header.version, PROTOCOL_VERSION);
+        assert_ne!(reply.header.msg_id, request.header.msg_id);
+        assert_eq!(request.str_field("code"), Some("1"));
+        assert!(request.bool_field("silent", false));
+        assert!(request.bool_field("absent", true));
+        assert_eq!(request.int_field("n"), Some(3));
     }
 }

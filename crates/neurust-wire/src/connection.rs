@@ -1,0 +1,138 @@
+//! The connection file Jupyter hands to the kernel: where to bind and how to sign.
+
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The fields of a connection file this kernel uses (others, such as `kernel_name`, are
+/// ignored).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConnectionInfo {
+    #[serde(default = "default_transport")]
+    pub transport: String,
+    pub ip: String,
+    pub shell_port: u16,
+    pub iopub_port: u16,
+    pub stdin_port: u16,
+    pub control_port: u16,
+    pub hb_port: u16,
+    #[serde(default)]
+    pub key: String,
+    #[serde(default = "default_scheme")]
+    pub signature_scheme: String,
+}
+
+/// Why a connection file was not usable.
+#[derive(Debug)]
+pub enum ConnectionError {
+    /// The file could not be read.
+    Read(PathBuf, std::io::Error),
+    /// The text is not a connection file (bad JSON or a missing field).
+    Parse(String),
+    /// A transport or signature scheme this kernel does not speak.
+    Unsupported(String),
+}
+
+impl fmt::Display for ConnectionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConnectionError::Read(path, e) => {
+                write!(f, "reading connection file {}: {e}", path.display())
+            }
+            ConnectionError::Parse(e) => write!(f, "parsing connection file: {e}"),
+            ConnectionError::Unsupported(what) => write!(f, "connection file: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for ConnectionError {}
+
+fn default_transport() -> String {
+    "tcp".to_owned()
+}
+
+fn default_scheme() -> String {
+    "hmac-sha256".to_owned()
+}
+
+impl ConnectionInfo {
+    /// Reads and checks the connection file at `path`.
+    pub fn read(path: &Path) -> Result<ConnectionInfo, ConnectionError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConnectionError::Read(path.to_path_buf(), e))?;
+        ConnectionInfo::parse(&text).map_err(|e| match e {
+            ConnectionError::Parse(e) => ConnectionError::Parse(format!("{}: {e}", path.display())),
+            other => other,
+        })
+    }
+
+    /// Parses and checks the text of a connection file.
+    ///
+    /// ```
+    /// let text = r#"{"ip": "::1", "shell_port": 1, "iopub_port": 2, "stdin_port": 3,
+    ///     "control_port": 4, "hb_port": 5, "transport": "udp"}"#;
+    /// let err = neurust_wire::ConnectionInfo::parse(text).unwrap_err();
+    /// assert!(err.to_string().contains("unsupported transport"));
+    /// ```
+    pub fn parse(text: &str) -> Result<ConnectionInfo, ConnectionError> {
+        let info: ConnectionInfo =
+            serde_json::from_str(text).map_err(|e| ConnectionError::Parse(e.to_string()))?;
+        if info.signature_scheme != "hmac-sha256" {
+            return Err(ConnectionError::Unsupported(format!(
+                "unsupported signature scheme {:?} (only hmac-sha256)",
+                info.signature_scheme
+            )));
+        }
+        if info.transport != "tcp" {
+            return Err(ConnectionError::Unsupported(format!(
+                "unsupported transport {:?} (only tcp)",
+                info.transport
+            )));
+        }
+        Ok(info)
+    }
+
+    /// The ZeroMQ endpoint for one of the ports (`tcp://127.0.0.1:5`, `tcp://[::1]:5`).
+    pub fn endpoint(&self, port: u16) -> String {
+        if self.ip.contains(':') {
+            format!("{}://[{}]:{}", self.transport, self.ip, port)
+        } else {
+            format!("{}://{}:{}", self.transport, self.ip, port)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_typical_file() {
+        let text = r#"{"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4,
+            "hb_port": 5, "ip": "127.0.0.1", "key": "k", "transport": "tcp",
+            "signature_scheme": "hmac-sha256", "kernel_name": "neurust"}"#;
+        let info = ConnectionInfo::parse(text).expect("parses");
+        assert_eq!(info.endpoint(info.hb_port), "tcp://127.0.0.1:5");
+        assert_eq!(info.key, "k");
+    }
+
+    #[test]
+    fn rejects_other_schemes_and_missing_ports() {
+        let base =
+            r#""shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "ip": "::1""#;
+        let sha1 = format!(r#"{{{base}, "hb_port": 5, "signature_scheme": "hmac-sha1"}}"#);
+        assert!(
+            ConnectionInfo::parse(&sha1)
+                .unwrap_err()
+                .to_string()
+                .contains("hmac-sha1")
+        );
+        let no_hb = format!("{{{base}}}");
+        assert!(matches!(
+            ConnectionInfo::parse(&no_hb),
+            Err(ConnectionError::Parse(_))
+        ));
+        let ok = ConnectionInfo::parse(&format!(r#"{{{base}, "hb_port": 5}}"#)).unwrap();
+        assert_eq!(ok.endpoint(9), "tcp://[::1]:9");
+    }
+}
