@@ -10,6 +10,7 @@ use std::io::{self, BufReader, Read};
 use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
+use ndarray::{Array1, Array3};
 use sha2::{Digest, Sha256};
 
 use crate::{Error, checksum};
@@ -22,6 +23,10 @@ pub(crate) enum Kind {
     /// `n` labels, magic `0x0000_0801`.
     Labels,
 }
+
+/// How many times its compressed size a gzip stream is assumed to expand to, at most, when
+/// reserving memory up front.
+const GZ_RESERVE_FACTOR: u64 = 8;
 
 /// Side of the square images this crate's datasets use.
 pub(crate) const SIDE: usize = 28;
@@ -60,6 +65,19 @@ pub(crate) struct Idx {
     pub sha256: Option<String>,
 }
 
+impl Idx {
+    /// The payload of an images file as `(count, 28, 28)`; `path` names the file in errors.
+    pub(crate) fn into_images(self, path: &Path) -> Result<Array3<u8>, Error> {
+        Array3::from_shape_vec((self.count, SIDE, SIDE), self.data)
+            .map_err(|e| Error::invalid(path, "consistent image data", e.to_string()))
+    }
+
+    /// The payload of a labels file.
+    pub(crate) fn into_labels(self) -> Array1<u8> {
+        Array1::from_vec(self.data)
+    }
+}
+
 /// Whether a path names a gzip file (by its `.gz` extension).
 pub(crate) fn is_gz(path: &Path) -> bool {
     path.extension()
@@ -70,10 +88,23 @@ pub(crate) fn is_gz(path: &Path) -> bool {
 pub(crate) fn read(path: &Path, kind: Kind, gz: bool, hash: bool) -> Result<Idx, Error> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let disk_len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-    let mut reader: Box<dyn Read> = if gz {
-        Box::new(MultiGzDecoder::new(BufReader::new(file)))
+    parse(BufReader::new(file), disk_len, path, kind, gz, hash)
+}
+
+/// Validates one IDX file read from `input`, which holds `input_len` bytes (compressed
+/// when `gz`); `path` names it in errors. Hashes the uncompressed bytes when `hash` is set.
+pub(crate) fn parse(
+    input: impl Read,
+    input_len: u64,
+    path: &Path,
+    kind: Kind,
+    gz: bool,
+    hash: bool,
+) -> Result<Idx, Error> {
+    let mut reader: Box<dyn Read + '_> = if gz {
+        Box::new(MultiGzDecoder::new(input))
     } else {
-        Box::new(BufReader::new(file))
+        Box::new(input)
     };
     let read_err = |e: io::Error| {
         if gz {
@@ -110,17 +141,19 @@ pub(crate) fn read(path: &Path, kind: Kind, gz: bool, hash: bool) -> Result<Idx,
     }
     let payload = u64::from(count) * kind.item_len();
     let total = payload + header_len as u64;
-    if !gz && disk_len != total {
+    if !gz && input_len != total {
         let expected = format!(
             "{total} bytes for {count} {} as its header says",
             kind.noun()
         );
-        return Err(Error::invalid(path, expected, format!("{disk_len} bytes")));
+        return Err(Error::invalid(path, expected, format!("{input_len} bytes")));
     }
 
-    // For gzip input, grow with the data actually decompressed (deflate expands ≤ ~1032×).
+    // For gzip input, reserve no more than a few times the compressed size (MNIST expands
+    // about 5×); beyond that the buffer grows with the data actually decompressed, so a
+    // header's claim alone never sizes an allocation.
     let capacity = if gz {
-        payload.min(disk_len.saturating_mul(1032))
+        payload.min(input_len.saturating_mul(GZ_RESERVE_FACTOR))
     } else {
         payload
     };

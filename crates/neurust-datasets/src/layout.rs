@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use ndarray::{Array1, Array3};
+use ndarray::Array1;
 
-use crate::idx::{self, Kind, SIDE};
+use crate::idx::{self, Kind};
 use crate::{Dataset, Error, IdxFile, Split, Splits, checksum, npz};
 
 /// The files of a dataset found in one directory.
@@ -96,9 +96,8 @@ fn split(
             format!("{} labels", y.count),
         ));
     }
-    let x = Array3::from_shape_vec((x.count, SIDE, SIDE), x.data)
-        .map_err(|e| Error::invalid(images.1, "consistent image data", e.to_string()))?;
-    let y = Array1::from_vec(y.data);
+    let x = x.into_images(images.1)?;
+    let y = y.into_labels();
     check_labels(ds, labels.1, &y)?;
     Ok((x, y))
 }

@@ -13,7 +13,8 @@
 //! four IDX files, raw or gzipped, or Keras's `mnist.npz`. Every file is validated;
 //! checksums are verified on download and on load (see [`Loader`]); errors are one
 //! [`Error`] type. A dataset is described by a [`Dataset`] (file names, checksums,
-//! [`Source`]s), so the same code serves MNIST, Fashion-MNIST and test fixtures.
+//! [`Source`]s), so the same code serves MNIST, Fashion-MNIST and test fixtures. The same
+//! readers take bytes already in memory through [`parse`].
 
 use ndarray::{Array1, Array3};
 
@@ -33,6 +34,9 @@ pub use source::{Layout, Source};
 // Errors.
 mod error;
 pub use error::Error;
+
+// The file formats, for bytes already in memory.
+pub mod parse;
 
 // File formats, checksums and transfer (internal).
 mod checksum;

@@ -55,7 +55,7 @@ pub(crate) fn read_u8_array(reader: &mut dyn Read) -> Result<(Vec<usize>, Vec<u8
         .ok_or("an overflowing shape")?;
     let mut data = Vec::new();
     reader
-        .take(len + 1)
+        .take(len.saturating_add(1))
         .read_to_end(&mut data)
         .map_err(|e| format!("unreadable array data ({e})"))?;
     if data.len() as u64 != len {

@@ -3,7 +3,7 @@
 //! (`numpy.savez` stores, `numpy.savez_compressed` deflates); both are read.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read, Seek};
 use std::path::Path;
 
 use ndarray::{Array1, Array3};
@@ -15,7 +15,12 @@ use crate::{Error, Split, Splits};
 /// Reads the four arrays of a Keras-style `.npz` archive and checks their shapes.
 pub(crate) fn read(path: &Path) -> Result<Splits, Error> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut archive = ZipArchive::new(BufReader::new(file)).map_err(|e| {
+    parse(BufReader::new(file), path)
+}
+
+/// Like [`read`], from any seekable reader; `path` names the archive in errors.
+pub(crate) fn parse(input: impl Read + Seek, path: &Path) -> Result<Splits, Error> {
+    let mut archive = ZipArchive::new(input).map_err(|e| {
         Error::invalid(
             path,
             "a .npz (zip) archive",
@@ -27,8 +32,8 @@ pub(crate) fn read(path: &Path) -> Result<Splits, Error> {
     Ok((train, test))
 }
 
-fn split(
-    archive: &mut ZipArchive<BufReader<File>>,
+fn split<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
     path: &Path,
     which: &str,
 ) -> Result<Split, Error> {
@@ -56,8 +61,8 @@ fn split(
     Ok((images, Array1::from_vec(y)))
 }
 
-fn array(
-    archive: &mut ZipArchive<BufReader<File>>,
+fn array<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
     path: &Path,
     name: &str,
 ) -> Result<(Vec<usize>, Vec<u8>), Error> {

@@ -4,7 +4,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use serde_json::json;
 
 use super::{Layer, Mode, name_from_json, shape_from_json};
-use crate::Result;
+use crate::{Error, Result};
 
 /// Flattens each sample to a vector. Models keep batches as `(batch, features)` rows, so this
 /// layer moves no data: it declares the input shape and changes the shape the model reports.
@@ -59,7 +59,14 @@ impl Layer for Flatten {
         self.input_shape.as_deref()
     }
     fn output_shape(&self, input: &[usize]) -> Result<Vec<usize>> {
-        Ok(vec![input.iter().product()])
+        let size = input.iter().try_fold(1usize, |n, &d| n.checked_mul(d));
+        match size {
+            Some(size) if size <= isize::MAX as usize => Ok(vec![size]),
+            _ => Err(Error::invalid(format!(
+                "{}: an input of shape {input:?} has more values than this machine can address",
+                self.name
+            ))),
+        }
     }
     fn is_identity(&self, _training: bool) -> bool {
         true

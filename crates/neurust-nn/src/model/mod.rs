@@ -1,10 +1,12 @@
 //! The `Sequential` model: a stack of layers, compiled with an optimizer, a loss and metrics,
 //! trained by `fit`, queried by `evaluate` and `predict`, saved to one file.
 
+mod atomic;
 mod compile;
 mod fit;
 mod holdout;
 mod inference;
+mod load;
 mod save;
 mod sequential;
 mod step;
@@ -14,6 +16,6 @@ mod trainer;
 pub use compile::{IntoLoss, IntoMetric};
 pub use fit::Fit;
 pub use inference::Evaluation;
-pub use save::load_model;
+pub use load::load_model;
 pub use sequential::Sequential;
 pub use summary::{Summary, SummaryRow};

@@ -1,25 +1,25 @@
-//! `save` / `load_model`: one safetensors file holding the weights, with the architecture and
-//! compile settings as JSON in its metadata (key `neurust`). Python's `safetensors` reads it.
+//! `save`: one safetensors file holding the weights, with the architecture and compile
+//! settings as JSON in its metadata (key `neurust`). Python's `safetensors` reads it; `load.rs`
+//! reads it back.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::Path;
 
-use ndarray::ArrayD;
-use safetensors::{Dtype, SafeTensors, tensor::TensorView};
+use safetensors::{Dtype, tensor::TensorView};
 use serde_json::{Value, json};
 
 use super::Sequential;
-use super::compile::Compiled;
-use crate::layers::from_config;
-use crate::optimizers::{Optimizer, OptimizerState};
-use crate::{Error, Loss, Metric, Result};
+use crate::{Error, Result};
 
-const META_KEY: &str = "neurust";
+/// The metadata key holding the architecture and compile settings.
+pub(super) const META_KEY: &str = "neurust";
 
 impl Sequential {
     /// Writes the model to `path` (conventionally `*.safetensors`): weights as tensors named
     /// `layer/kernel`, `layer/bias`; architecture and compile settings in the metadata. The
-    /// file appears whole or not at all (written to a temporary, then renamed).
+    /// file appears whole or not at all (written to a temporary, flushed, then renamed; on
+    /// failure the temporary is removed and an existing file under `path` is kept).
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         let mut names = std::collections::HashSet::new();
@@ -50,14 +50,8 @@ impl Sequential {
         let meta = HashMap::from([(META_KEY.to_string(), self.config().to_string())]);
         let file = safetensors::serialize(views, Some(meta))
             .map_err(|e| Error::Io(format!("cannot encode weights: {e}")))?;
-        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        let io =
-            |e: std::io::Error| Error::Io(format!("cannot write model to {}: {e}", path.display()));
-        std::fs::write(&tmp, &file).map_err(io)?;
-        std::fs::rename(&tmp, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            io(e)
-        })
+        super::atomic::write_atomically(path, |out| out.write_all(&file))
+            .map_err(|e| Error::Io(format!("cannot write model to {}: {e}", path.display())))
     }
 
     fn config(&self) -> Value {
@@ -75,87 +69,4 @@ impl Sequential {
         });
         json!({"format_version": 1, "name": self.name, "input_shape": self.input_shape(), "layers": layers, "compile": compile})
     }
-}
-
-/// Reads a model written by [`Sequential::save`]: same layers, weights and compile settings
-/// (the optimizer starts fresh).
-///
-/// ```no_run
-/// let mut model = neurust_nn::load_model("mnist.safetensors")?;
-/// # Ok::<(), neurust_nn::Error>(())
-/// ```
-pub fn load_model(path: impl AsRef<Path>) -> Result<Sequential> {
-    let path = path.as_ref();
-    let bad = |msg: String| {
-        Error::Io(format!(
-            "{} is not a neurust model file: {msg}",
-            path.display()
-        ))
-    };
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
-    let tensors = SafeTensors::deserialize(&bytes).map_err(|e| bad(e.to_string()))?;
-    let (_, metadata) = SafeTensors::read_metadata(&bytes).map_err(|e| bad(e.to_string()))?;
-    let text = metadata
-        .metadata()
-        .as_ref()
-        .and_then(|m| m.get(META_KEY))
-        .ok_or_else(|| bad("no \"neurust\" metadata".into()))?;
-    let config: Value =
-        serde_json::from_str(text).map_err(|e| bad(format!("metadata is not JSON: {e}")))?;
-
-    let mut model = Sequential::new();
-    model.name = config["name"].as_str().unwrap_or("sequential").to_string();
-    for layer in config["layers"]
-        .as_array()
-        .ok_or_else(|| bad("no layer list".into()))?
-    {
-        let class = layer["class_name"]
-            .as_str()
-            .ok_or_else(|| bad("a layer without class_name".into()))?;
-        model.layers.push(from_config(class, &layer["config"])?);
-    }
-    if let Some(shape) = crate::layers::shape_from_json(config.get("input_shape")) {
-        model.build_for(&shape, 0)?;
-        let mut weights: Vec<ArrayD<f32>> = Vec::new();
-        for layer in &model.layers {
-            for p in layer.params() {
-                let name = format!("{}/{}", layer.name(), p.name);
-                let t = tensors
-                    .tensor(&name)
-                    .map_err(|_| bad(format!("tensor {name} is missing")))?;
-                if t.dtype() != Dtype::F32 {
-                    return Err(bad(format!(
-                        "tensor {name} is {:?}, expected F32",
-                        t.dtype()
-                    )));
-                }
-                let values: Vec<f32> = t
-                    .data()
-                    .chunks_exact(4)
-                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                    .collect();
-                let array = ArrayD::from_shape_vec(t.shape().to_vec(), values)
-                    .map_err(|e| bad(format!("tensor {name}: {e}")))?;
-                weights.push(array);
-            }
-        }
-        model.set_weights(weights)?;
-    }
-    if let Some(c) = config.get("compile").filter(|c| !c.is_null()) {
-        let optimizer: Optimizer = serde_json::from_value(c["optimizer"].clone())
-            .map_err(|e| bad(format!("optimizer: {e}")))?;
-        let loss: Loss = c["loss"].as_str().unwrap_or_default().parse()?;
-        let metrics = c["metrics"].as_array().map_or(Ok(Vec::new()), |ms| {
-            ms.iter()
-                .map(|m| m.as_str().unwrap_or_default().parse::<Metric>())
-                .collect::<Result<Vec<_>>>()
-        })?;
-        model.compiled = Some(Compiled {
-            optimizer: OptimizerState::new(optimizer)?,
-            loss,
-            metrics,
-        });
-    }
-    Ok(model)
 }

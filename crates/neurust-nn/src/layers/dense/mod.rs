@@ -147,8 +147,14 @@ impl Layer for Dense {
         }
     }
 
+    /// Saturates at `usize::MAX` for shapes no machine could hold.
     fn param_count(&self, input: &[usize]) -> usize {
-        input.iter().product::<usize>() * self.units + if self.use_bias { self.units } else { 0 }
+        let bias = if self.use_bias { self.units } else { 0 };
+        input
+            .iter()
+            .try_fold(self.units, |n, &d| n.checked_mul(d))
+            .and_then(|n| n.checked_add(bias))
+            .unwrap_or(usize::MAX)
     }
 
     fn build(&mut self, input: &[usize], rng: &mut Rng) -> Result<()> {

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets into fuzz/seeds/<target>/ (small valid inputs).
+
+Each target's input starts with a flags byte; see the comment at the top of its file under
+fuzz_targets/. Run again after changing an input format: `python3 fuzz/make_seeds.py`.
+"""
+
+import gzip
+import hashlib
+import hmac
+import io
+import json
+import pathlib
+import struct
+import zipfile
+
+HERE = pathlib.Path(__file__).resolve().parent
+FIXTURE = HERE.parent / "crates/neurust-datasets/tests/fixtures/mnist-small"
+SEP = b"\xff"
+
+
+def write(target, name, data):
+    path = HERE / "seeds" / target / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def compact(value):
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+# fuzz_wire: flags, then frames separated by 0xFF.
+def wire_frames(msg_type, content, key, identities=(b"client",), buffers=()):
+    header = compact({"msg_id": "m1", "session": "s1", "username": "u", "date": "",
+                      "msg_type": msg_type, "version": "5.3"})
+    parts = [header, compact({}), compact({}), compact(content)]
+    signature = b""
+    if key:
+        mac = hmac.new(key, digestmod=hashlib.sha256)
+        for part in parts:
+            mac.update(part)
+        signature = mac.hexdigest().encode()
+    return SEP.join([*identities, b"<IDS|MSG>", signature, *parts, *buffers])
+
+
+write("fuzz_wire", "kernel_info_signed", b"\x00" + wire_frames("kernel_info_request", {}, b"fuzz-key"))
+execute = {"code": "let x = 1 + 1;\nx", "silent": False, "store_history": True,
+           "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}
+write("fuzz_wire", "execute_resigned",
+      b"\x01" + wire_frames("execute_request", execute, b"wrong", (b"a", b"b"), (b"\x00\x01",)))
+write("fuzz_wire", "complete_unsigned",
+      b"\x02" + wire_frames("complete_request", {"code": "vec.pu", "cursor_pos": 6}, b""))
+connection = {"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5,
+              "ip": "127.0.0.1", "key": "k", "transport": "tcp",
+              "signature_scheme": "hmac-sha256", "kernel_name": "neurust"}
+write("fuzz_wire", "connection_file", b"\x04" + json.dumps(connection).encode())
+
+# fuzz_display: stdout lines.
+marker = b"NEURUST-DISPLAY-V1 "
+display = {"action": "display", "data": {"text/plain": "hi", "text/html": "<b>hi</b>",
+                                         "image/png": "iVBORw0KGgo="},
+           "metadata": {"image/png": {"width": 28}}, "display_id": "bar"}
+write("fuzz_display", "display", marker + compact(display) + b"\n")
+update = {"action": "update", "data": {"text/plain": "50%"}, "metadata": {}, "display_id": "bar"}
+write("fuzz_display", "update_crlf", marker + compact(update) + b"\r\n")
+write("fuzz_display", "clear_embedded",
+      b"epoch 1/5 " + marker + compact({"action": "clear", "wait": True}) + b"\nplain text\n")
+write("fuzz_display", "malformed", marker + b'{"action":"explode"}\n' + marker + b"{oops\n")
+
+# fuzz_idx: flags (1 images, 2 gzip by the harness), then the file; from the committed fixture.
+labels = gzip.decompress((FIXTURE / "train-labels-idx1-ubyte.gz").read_bytes())
+images = gzip.decompress((FIXTURE / "train-images-idx3-ubyte.gz").read_bytes())
+two_labels = labels[:4] + struct.pack(">I", 2) + labels[8:10]
+two_images = images[:4] + struct.pack(">I", 2) + images[8:16] + images[16:16 + 2 * 784]
+write("fuzz_idx", "labels_raw", b"\x00" + two_labels)
+write("fuzz_idx", "labels_gz_by_harness", b"\x02" + two_labels)
+write("fuzz_idx", "labels_gz_file", b"\x00" + gzip.compress(two_labels, mtime=0))
+write("fuzz_idx", "images_raw", b"\x01" + two_images)
+write("fuzz_idx", "images_gz_by_harness", b"\x03" + two_images)
+write("fuzz_idx", "images_gz_file", b"\x01" + gzip.compress(two_images, mtime=0))
+
+
+# fuzz_npz: flags (1 the archive itself, else four .npy parts joined by 0xFF; 2 deflate).
+def npy(shape, data):
+    header = f"{{'descr': '|u1', 'fortran_order': False, 'shape': {tuple(shape)!r}, }}"
+    header += " " * (-(10 + len(header) + 1) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + data
+
+
+x = bytes(min(b, 254) for b in images[16:16 + 2 * 784])
+arrays = {"x_train": npy((2, 28, 28), x), "y_train": npy((2,), labels[8:10]),
+          "x_test": npy((1, 28, 28), x[:784]), "y_test": npy((1,), labels[8:9])}
+for name, method in [("stored", zipfile.ZIP_STORED), ("deflated", zipfile.ZIP_DEFLATED)]:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for key, value in arrays.items():
+            info = zipfile.ZipInfo(key + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            archive.writestr(info, value, compress_type=method)
+    write("fuzz_npz", f"archive_{name}", b"\x01" + buffer.getvalue())
+write("fuzz_npz", "parts_stored", b"\x00" + SEP.join(arrays.values()))
+write("fuzz_npz", "parts_deflated", b"\x02" + SEP.join(arrays.values()))
+
+
+# fuzz_model_file: flags (1 the file itself, else the metadata for the harness's 4-3-2 weights).
+def dense(name, units, activation, input_shape=None):
+    return {"class_name": "Dense", "config": {
+        "name": name, "units": units, "activation": activation, "use_bias": True,
+        "kernel_initializer": "glorot_uniform", "bias_initializer": "zeros",
+        "input_shape": input_shape}}
+
+
+model = {"format_version": 1, "name": "sequential", "input_shape": [2, 2], "layers": [
+    {"class_name": "Flatten", "config": {"name": "flatten", "input_shape": [2, 2]}},
+    dense("dense", 3, "relu"),
+    {"class_name": "Dropout", "config": {"name": "dropout", "rate": 0.2}},
+    dense("dense_1", 2, "linear"),
+    {"class_name": "Activation", "config": {"name": "activation", "activation": "softmax"}}],
+    "compile": {"optimizer": {"name": "adam", "learning_rate": 0.001},
+                "loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]}}
+write("fuzz_model_file", "metadata_for_harness", b"\x00" + compact(model))
+
+
+def safetensors(tensors, metadata):
+    header, data = {"__metadata__": {"neurust": metadata}}, b""
+    for name, shape in tensors:
+        count = 1
+        for d in shape:
+            count *= d
+        values = struct.pack(f"<{count}f", *[(i % 7 - 3) / 8 for i in range(count)])
+        header[name] = {"dtype": "F32", "shape": shape, "data_offsets": [len(data), len(data) + len(values)]}
+        data += values
+    text = compact(header)
+    text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + data
+
+
+weights = [("dense/kernel", [4, 3]), ("dense/bias", [3]), ("dense_1/kernel", [3, 2]), ("dense_1/bias", [2])]
+write("fuzz_model_file", "model", b"\x01" + safetensors(weights, json.dumps(model)))
+uncompiled = dict(model, compile=None, input_shape=[4], layers=[dense("dense", 2, "sigmoid", [4])])
+small = [("dense/kernel", [4, 2]), ("dense/bias", [2])]
+write("fuzz_model_file", "uncompiled", b"\x01" + safetensors(small, json.dumps(uncompiled)))
