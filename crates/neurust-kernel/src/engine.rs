@@ -42,15 +42,16 @@ pub struct Engine {
 
 /// Starts the engine thread and returns at once, so the kernel answers `kernel_info` while the
 /// preload runs; jobs sent meanwhile wait in the queue. On the engine thread, `before` runs
-/// first (it may wait for the build cache) and `ready` once the preload is done.
-/// If evcxr itself cannot start, the kernel logs why and exits (Jupyter reports a dead kernel).
+/// first (it may wait for the build cache) and `ready` once the preload is done, told whether
+/// it succeeded. If evcxr itself cannot start, the kernel stays up and answers every cell with
+/// the reason.
 pub fn start(
     outbox: Outbox,
     shared: Arc<Shared>,
     history: Arc<Mutex<History>>,
     facade: Option<PathBuf>,
     before: impl FnOnce() + Send + 'static,
-    ready: impl FnOnce() + Send + 'static,
+    ready: impl FnOnce(bool) + Send + 'static,
 ) -> Result<EngineHandle> {
     let (jobs_tx, jobs_rx) = channel();
     let (stdin_tx, stdin_rx) = channel();
@@ -58,14 +59,17 @@ pub fn start(
         .name("engine".into())
         .spawn(move || {
             before();
+            let failed_outbox = outbox.clone();
             match Engine::new(outbox, shared, history, facade.as_deref(), stdin_rx) {
                 Ok(engine) => {
-                    ready();
+                    ready(engine.startup_note.is_none());
                     engine.run(jobs_rx);
                 }
                 Err(error) => {
-                    log(&format!("could not start evcxr: {error:#}"));
-                    std::process::exit(1);
+                    let why = format!("neurust-kernel could not start evcxr: {error:#}");
+                    log(&why);
+                    ready(false);
+                    serve_failed(&failed_outbox, &jobs_rx, &why);
                 }
             }
         })?;
@@ -126,10 +130,8 @@ impl Engine {
     fn handle(&mut self, job: Job, jobs: &Receiver<Job>) {
         match job {
             Job::Execute(request) => {
-                let aborting = self.execute(&request);
-                if aborting {
-                    self.abort_queued(jobs);
-                }
+                let queued = self.execute(&request, jobs);
+                self.abort_queued(queued, jobs);
             }
             Job::Complete(request) => self.around(&request, Self::complete),
             Job::Inspect(request) => self.around(&request, Self::inspect),
@@ -144,10 +146,11 @@ impl Engine {
         self.outbox.status(&parent, "idle");
     }
 
-    /// After an error with stop_on_error, answers every execute request already queued with
-    /// "aborted". Other requests are still served.
-    fn abort_queued(&mut self, jobs: &Receiver<Job>) {
-        while let Ok(job) = jobs.try_recv() {
+    /// After an error with stop_on_error, answers the execute requests that were queued when
+    /// the error reply was sent with "aborted" (later ones run as usual). Other requests are
+    /// still served.
+    fn abort_queued(&mut self, queued: Vec<Job>, jobs: &Receiver<Job>) {
+        for job in queued {
             match job {
                 Job::Execute(request) => {
                     let parent = Parent::of(&request);
@@ -163,6 +166,35 @@ impl Engine {
                 other => self.handle(other, jobs),
             }
         }
+    }
+}
+
+/// With no engine, answers every execute request with `why` (and others with nothing), so the
+/// notebook shows the reason instead of a kernel that restarts over and over.
+fn serve_failed(outbox: &Outbox, jobs: &Receiver<Job>, why: &str) {
+    let failure = crate::report::Failure::new("KernelStartError", why);
+    while let Ok(job) = jobs.recv() {
+        let (Job::Execute(request) | Job::Complete(request) | Job::Inspect(request)) = &job;
+        let parent = Parent::of(request);
+        outbox.status(&parent, "busy");
+        if let Job::Execute(_) = job {
+            outbox.publish(&parent, "error", failure.content());
+            let mut reply = failure.content();
+            reply["status"] = json!("error");
+            reply["execution_count"] = json!(0);
+            outbox.reply(Channel::Shell, &parent, "execute_reply", reply);
+        } else {
+            let kind = if matches!(job, Job::Complete(_)) {
+                "complete_reply"
+            } else {
+                "inspect_reply"
+            };
+            let content = json!({ "status": "error", "ename": "KernelStartError", "evalue": why,
+                "traceback": [why], "matches": [], "cursor_start": 0, "cursor_end": 0,
+                "metadata": {}, "found": false, "data": {} });
+            outbox.reply(Channel::Shell, &parent, kind, content);
+        }
+        outbox.status(&parent, "idle");
     }
 }
 

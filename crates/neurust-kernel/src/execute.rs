@@ -1,17 +1,19 @@
 //! execute_request: busy, execute_input, live output, then an execute_result or an error, the
-//! reply, and idle. Returns whether queued cells must be aborted (an error with stop_on_error).
+//! reply, and idle. After an error with stop_on_error, returns the requests that were queued
+//! when the reply went out (their execute requests are to be aborted).
 
-use crate::engine::{Engine, log};
+use crate::engine::{Engine, Job, log};
 use crate::message::{Message, Parent};
 use crate::outbox::Channel;
 use crate::preload;
 use crate::report::{self, Failure};
 use evcxr::{EvalCallbacks, EvalOutputs};
 use serde_json::{Map, Value, json};
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 impl Engine {
-    pub(crate) fn execute(&mut self, request: &Message) -> bool {
+    pub(crate) fn execute(&mut self, request: &Message, jobs: &Receiver<Job>) -> Vec<Job> {
         let parent = Parent::of(request);
         let code = request.str_field("code").unwrap_or("").to_owned();
         let silent = request.bool_field("silent", false);
@@ -113,10 +115,16 @@ impl Engine {
                 content
             }
         };
+        // Taken before the reply leaves: a cell the client sends after seeing the error runs.
+        let queued = if failure.is_some() && stop_on_error {
+            jobs.try_iter().collect()
+        } else {
+            Vec::new()
+        };
         self.outbox
             .reply(Channel::Shell, &parent, "execute_reply", reply);
         self.outbox.status(&parent, "idle");
-        failure.is_some() && stop_on_error
+        queued
     }
 
     fn run_cell(

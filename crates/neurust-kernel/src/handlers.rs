@@ -58,13 +58,20 @@ impl Dispatcher {
             }
         };
         self.outbox.status(&parent, "busy");
+        if kind == "history_request" {
+            // A search over long cells can take a while: off the dispatcher, on a snapshot, so
+            // kernel_info, interrupts and shutdown are never held up behind it.
+            let snapshot = self.history.lock().map(|h| h.clone()).unwrap_or_default();
+            let outbox = self.outbox.clone();
+            tokio::task::spawn_blocking(move || {
+                outbox.reply(channel, &parent, &reply_type, snapshot.reply(&request));
+                outbox.status(&parent, "idle");
+            });
+            return;
+        }
         let content = match kind {
             "kernel_info_request" => self.kernel_info(),
             "is_complete_request" => is_complete::reply(request.str_field("code").unwrap_or("")),
-            "history_request" => match self.history.lock() {
-                Ok(history) => history.reply(&request),
-                Err(_) => json!({ "status": "ok", "history": [] }),
-            },
             "comm_info_request" => json!({ "status": "ok", "comms": {} }),
             "interrupt_request" => {
                 interrupt::request(&self.shared);
@@ -123,9 +130,12 @@ impl Dispatcher {
     }
 }
 
-/// Stops the user-code process and exits after the reply has had time to leave.
+/// Stops the user-code process (with whatever it started, and any compiler still running for a
+/// cell) and exits after the reply has had time to leave.
 async fn shutdown(shared: &Shared) -> ! {
     tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    // The whole tree first: once the user-code process dies, its children are no longer ours.
+    interrupt::kill_descendants();
     let pid = shared.child_pid();
     if let Ok(pid) = libc::pid_t::try_from(pid)
         && pid > 0

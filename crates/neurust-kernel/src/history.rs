@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 const SESSION: i64 = 1;
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct History {
     entries: Vec<(i64, String)>,
 }

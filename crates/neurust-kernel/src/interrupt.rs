@@ -2,6 +2,7 @@
 //! killed (the compile fails, nothing ran, every variable stays); once user code runs, the
 //! user-code process gets SIGINT (the neurust facade turns that into "stop at the next batch");
 //! if the cell is still running `GRACE` later, the process is killed and evcxr restarts it.
+//! At shutdown, `kill_descendants` ends the whole tree below the kernel.
 
 use crate::shared::Shared;
 use std::sync::Arc;
@@ -91,8 +92,55 @@ fn cancel_compilers() -> bool {
     !cargos.is_empty()
 }
 
+/// Kills every process below this one: the user-code process, and any cargo or rustc still
+/// compiling a cell, which would otherwise outlive a shutdown. The tree is frozen with SIGSTOP
+/// first (until a pass finds nothing new), so nothing can spawn a child that escapes the kill.
+pub fn kill_descendants() {
+    let mut stopped: Vec<u32> = Vec::new();
+    for _ in 0..20 {
+        let fresh: Vec<u32> = descendants(std::process::id())
+            .into_iter()
+            .filter(|pid| !stopped.contains(pid))
+            .collect();
+        if fresh.is_empty() {
+            break;
+        }
+        for pid in fresh {
+            signal(pid, libc::SIGSTOP);
+            stopped.push(pid);
+        }
+    }
+    for pid in stopped {
+        signal(pid, libc::SIGKILL);
+    }
+}
+
+fn descendants(root: u32) -> Vec<u32> {
+    let table = processes();
+    let mut found = Vec::new();
+    let mut todo = vec![root];
+    while let Some(parent) = todo.pop() {
+        for (pid, ppid, _) in &table {
+            if *ppid == parent && !found.contains(pid) {
+                found.push(*pid);
+                todo.push(*pid);
+            }
+        }
+    }
+    found
+}
+
 /// (pid, command name) of the direct children of `parent`, read from /proc.
 fn children_of(parent: u32) -> Vec<(u32, String)> {
+    processes()
+        .into_iter()
+        .filter(|(_, ppid, _)| *ppid == parent)
+        .map(|(pid, _, name)| (pid, name))
+        .collect()
+}
+
+/// (pid, parent pid, command name) of every process, read from /proc.
+fn processes() -> Vec<(u32, u32, String)> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -116,8 +164,8 @@ fn children_of(parent: u32) -> Vec<(u32, String)> {
             .split_whitespace()
             .nth(1)
             .and_then(|s| s.parse::<u32>().ok());
-        if ppid == Some(parent) {
-            found.push((pid, stat[open + 1..close].to_owned()));
+        if let Some(ppid) = ppid {
+            found.push((pid, ppid, stat[open + 1..close].to_owned()));
         }
     }
     found

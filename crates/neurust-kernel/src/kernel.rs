@@ -63,8 +63,8 @@ pub fn run(connection_file: &Path) -> Result<()> {
             let (slot, filling, outbox_ready) =
                 (Arc::clone(&slot), Arc::clone(&slot), outbox.clone());
             let before = move || fill(&filling);
-            engine::start(outbox, shared, history, facade, before, move || {
-                slot.mark_ready();
+            engine::start(outbox, shared, history, facade, before, move |ok| {
+                slot.mark_ready(ok);
                 log(&format!(
                     "ready after {:.2} s",
                     started.elapsed().as_secs_f64()
@@ -115,9 +115,9 @@ pub fn warm_cache() -> Result<()> {
     let shared = Arc::new(Shared::default());
     let history = Arc::new(Mutex::new(History::default()));
     let engine = Engine::new(outbox, shared, history, facade.as_deref(), stdin_rx)?;
-    match &engine.startup_note {
-        Some(note) => eprint!("{note}"),
-        None => slot.mark_ready(),
+    slot.mark_ready(engine.startup_note.is_none());
+    if let Some(note) = &engine.startup_note {
+        eprint!("{note}");
     }
     println!(
         "Warmed the build cache in {:.1} s.",
@@ -126,8 +126,12 @@ pub fn warm_cache() -> Result<()> {
     Ok(())
 }
 
-/// Seeds an empty cache slot from a built one (waiting for a build in progress), logging it.
+/// Seeds an empty cache slot from a built one (waiting for a build in progress), logging it;
+/// replaces a damaged `Cargo.lock` first.
 fn fill(slot: &cache::Slot) {
+    if let Some(what) = slot.repair_lock_file() {
+        log(&what);
+    }
     let from = slot.fill(|builder| {
         log(&format!(
             "waiting for the kernel building {} (then copying it)",

@@ -2,6 +2,7 @@
 //! runtime hooks inside the user-code process, and a rust-analyzer warm-up. Everything goes in
 //! one cell (one compile); if that fails, step by step, so one broken part spares the others.
 
+use crate::cache;
 use crate::engine::{Engine, log};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -102,7 +103,20 @@ impl Engine {
     fn preload_stepwise(&mut self, facade: Option<&Path>) {
         if let Some(facade) = facade {
             let cells = facade_cells(facade);
-            match cells.iter().try_for_each(|c| self.ctx.execute(c).map(drop)) {
+            let mut loaded = cells.iter().try_for_each(|c| self.ctx.execute(c).map(drop));
+            if let Err(e) = &loaded {
+                // Damaged build outputs that cargo takes as up to date fail this way: make it
+                // rebuild the neurust crates, once.
+                let slot = std::env::var_os("EVCXR_TMPDIR").map(PathBuf::from);
+                let removed = slot.as_deref().map_or(0, cache::forget_neurust);
+                log(&format!(
+                    "loading the facade failed ({e}); rebuilding the neurust crates ({removed} cached outputs removed)"
+                ));
+                if removed > 0 {
+                    loaded = cells.iter().try_for_each(|c| self.ctx.execute(c).map(drop));
+                }
+            }
+            match loaded {
                 Ok(()) => self.facade_loaded = true,
                 Err(e) => self.note(format!(
                     "neurust-kernel: could not load the neurust facade from {}:\n{e}\n",

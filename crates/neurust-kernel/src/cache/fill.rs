@@ -15,6 +15,10 @@ fn is_built(dir: &Path) -> bool {
 }
 
 const READY_MARKER: &str = ".neurust-ready";
+/// Present while a kernel runs its preload in a slot that was not built: only such a slot is
+/// worth waiting for (a kernel that is itself waiting never has it, so two never wait for each
+/// other; a kernel that died leaves it behind but also releases its lock).
+const BUILDING_MARKER: &str = ".neurust-building";
 
 impl Slot {
     /// Makes an empty slot ready to use: copies a built slot, waiting first for a kernel that
@@ -31,6 +35,7 @@ impl Slot {
         waiting: impl FnOnce(&Path),
     ) -> Option<PathBuf> {
         if self.dir.join("target").is_dir() {
+            self.mark_building();
             return None;
         }
         let deadline = Instant::now() + limit;
@@ -39,8 +44,12 @@ impl Slot {
             if let Some(from) = seed(&self.base, &self.dir, self.index) {
                 return Some(from);
             }
-            let builder = building(&self.base, self.index)?;
+            let Some(builder) = building(&self.base, self.index) else {
+                self.mark_building();
+                return None;
+            };
             if Instant::now() >= deadline {
+                self.mark_building();
                 return None;
             }
             if let Some(tell) = waiting.take() {
@@ -50,10 +59,87 @@ impl Slot {
         }
     }
 
-    /// Records that the preload finished here, so other kernels may copy this slot.
-    pub fn mark_ready(&self) {
-        let _ = std::fs::write(self.dir.join(READY_MARKER), b"");
+    /// Replaces a `Cargo.lock` that cargo could not read (not UTF-8, or not a lock file) with a
+    /// built slot's copy, or removes it. Returns what it did.
+    pub fn repair_lock_file(&self) -> Option<String> {
+        let path = self.dir.join("Cargo.lock");
+        let bytes = std::fs::read(&path).ok()?;
+        let readable = std::str::from_utf8(&bytes).is_ok_and(|text| {
+            text.parse::<toml::Table>()
+                .is_ok_and(|table| table.contains_key("package"))
+        });
+        if readable {
+            return None;
+        }
+        let source = (0..MAX_SLOTS)
+            .filter(|n| *n != self.index)
+            .map(|n| self.base.join(format!("slot-{n}")))
+            .find(|dir| is_built(dir) && dir.join("Cargo.lock").is_file());
+        match source {
+            Some(from) if std::fs::copy(from.join("Cargo.lock"), &path).is_ok() => Some(format!(
+                "the build cache's Cargo.lock was damaged; copied {}",
+                from.join("Cargo.lock").display()
+            )),
+            _ => {
+                let _ = std::fs::remove_file(&path);
+                Some("the build cache's Cargo.lock was damaged; removed it".to_owned())
+            }
+        }
     }
+
+    /// Says that this kernel is about to build here (unless the slot is already built).
+    fn mark_building(&self) {
+        if !is_built(&self.dir) {
+            let _ = std::fs::write(self.dir.join(BUILDING_MARKER), b"");
+        }
+    }
+
+    /// Records how the preload ended: a slot becomes a source other kernels may copy only when
+    /// it succeeded (a failed preload may have left broken outputs behind).
+    pub fn mark_ready(&self, succeeded: bool) {
+        let _ = std::fs::remove_file(self.dir.join(BUILDING_MARKER));
+        if succeeded {
+            let _ = std::fs::write(self.dir.join(READY_MARKER), b"");
+        } else {
+            let _ = std::fs::remove_file(self.dir.join(READY_MARKER));
+        }
+    }
+}
+
+/// Makes cargo rebuild the neurust crates in a slot (`dir`): removes their fingerprints and
+/// outputs under `target/`. For outputs that are damaged but look up to date (a truncated
+/// `.rlib` with its old modification time), which cargo would otherwise keep. Returns how
+/// many entries it removed.
+pub fn forget_neurust(dir: &Path) -> usize {
+    let mut removed = 0;
+    let mut todo = vec![dir.join("target")];
+    while let Some(dir) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            let ours = ["neurust-", "neurust_", "libneurust"]
+                .iter()
+                .any(|p| name.starts_with(p));
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if ours {
+                let gone = if is_dir {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+                removed += usize::from(gone.is_ok());
+            } else if is_dir
+                && (matches!(name.as_str(), "debug" | "deps" | ".fingerprint")
+                    || name.contains("-linux-"))
+            {
+                todo.push(path);
+            }
+        }
+    }
+    removed
 }
 
 /// A slot (not `own`) that another kernel holds and has not finished building.
@@ -61,8 +147,9 @@ fn building(base: &Path, own: usize) -> Option<PathBuf> {
     (0..MAX_SLOTS).filter(|n| *n != own).find_map(|n| {
         let dir = base.join(format!("slot-{n}"));
         let lock = base.join(format!("slot-{n}.lock"));
-        let held = lock.is_file() && matches!(try_lock(&lock), Ok(None));
-        (held && !is_built(&dir)).then_some(dir)
+        let marked = dir.join(BUILDING_MARKER).is_file() && !is_built(&dir);
+        let held = marked && lock.is_file() && matches!(try_lock(&lock), Ok(None));
+        held.then_some(dir)
     })
 }
 

@@ -140,6 +140,7 @@ fn private_dir(dir: &Path) -> Result<()> {
 }
 
 mod fill;
+pub use fill::forget_neurust;
 use fill::try_lock;
 #[cfg(test)]
 mod tests;

@@ -14,7 +14,7 @@ fn concurrent_kernels_get_separate_slots_and_seed_from_a_ready_one() {
     assert_eq!(mode & 0o777, 0o700, "the cache is private to its user");
     std::fs::create_dir_all(first.dir.join("target/deps")).expect("target");
     std::fs::write(first.dir.join("target/deps/libdep.rlib"), b"built").expect("file");
-    first.mark_ready();
+    first.mark_ready(true);
     let second = acquire_in(&root, "k").expect("second slot while the first is held");
     assert!(second.dir.ends_with("slot-1"));
     assert_eq!(second.fill(|_| panic!("no wait")), Some(first.dir.clone()));
@@ -33,6 +33,10 @@ fn a_second_kernel_waits_for_the_first_build_and_copies_it() {
     let root = std::env::temp_dir().join(format!("neurust-cache-wait-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let builder = acquire_in(&root, "k").expect("slot");
+    assert_eq!(
+        builder.fill_within(Duration::from_secs(60), |_| panic!("no wait")),
+        None
+    );
     let waiter = acquire_in(&root, "k").expect("second slot");
     let (told_tx, told_rx) = std::sync::mpsc::channel();
     let filled = std::thread::spawn(move || {
@@ -45,7 +49,7 @@ fn a_second_kernel_waits_for_the_first_build_and_copies_it() {
     assert_eq!(waited_for, builder.dir);
     std::fs::create_dir_all(builder.dir.join("target/deps")).expect("target");
     std::fs::write(builder.dir.join("target/deps/libdep.rlib"), b"built").expect("file");
-    builder.mark_ready();
+    builder.mark_ready(true);
     let (from, waiter) = filled.join().expect("fill");
     assert_eq!(from, Some(builder.dir.clone()));
     assert!(waiter.dir.join("target/deps/libdep.rlib").is_file());
@@ -58,6 +62,10 @@ fn a_builder_that_gives_up_stops_the_wait() {
     let root = std::env::temp_dir().join(format!("neurust-cache-quit-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let builder = acquire_in(&root, "k").expect("slot");
+    assert_eq!(
+        builder.fill_within(Duration::from_secs(60), |_| panic!("no wait")),
+        None
+    );
     let waiter = acquire_in(&root, "k").expect("second slot");
     let started = Instant::now();
     let filled = std::thread::spawn(move || waiter.fill_within(Duration::from_secs(60), |_| {}));
@@ -66,4 +74,92 @@ fn a_builder_that_gives_up_stops_the_wait() {
     assert_eq!(filled.join().expect("fill"), None);
     assert!(started.elapsed() < Duration::from_secs(10));
     let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn two_kernels_starting_together_never_wait_for_each_other() {
+    let root = std::env::temp_dir().join(format!("neurust-cache-pair-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    for _ in 0..2 {
+        let slot = acquire_in(&root, "k").expect("slot");
+        let done = done_tx.clone();
+        std::thread::spawn(move || {
+            let from = slot.fill_within(Duration::from_secs(60), |_| {});
+            done.send((from, slot)).expect("send");
+        });
+    }
+    // At least one of them must go on to build at once.
+    let (from, first) = done_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("one kernel builds without waiting");
+    assert_eq!(from, None);
+    std::fs::create_dir_all(first.dir.join("target/deps")).expect("target");
+    first.mark_ready(true);
+    // The other either built too, or waited for the first and copied it.
+    let (other, second) = done_rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the other kernel goes on too");
+    assert!(other.is_none() || other.as_deref() == Some(first.dir.as_path()));
+    drop((first, second));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_damaged_lock_file_is_replaced_by_a_built_slots_copy() {
+    let root = std::env::temp_dir().join(format!("neurust-cache-lock-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let good = "version = 4\n\n[[package]]\nname = \"ctx\"\nversion = \"1.0.0\"\n";
+    let built = acquire_in(&root, "k").expect("slot");
+    std::fs::create_dir_all(built.dir.join("target")).expect("target");
+    std::fs::write(built.dir.join("Cargo.lock"), good).expect("lock");
+    built.mark_ready(true);
+    assert_eq!(
+        built.repair_lock_file(),
+        None,
+        "a readable lock file is left alone"
+    );
+    let damaged = acquire_in(&root, "k").expect("second slot");
+    std::fs::write(damaged.dir.join("Cargo.lock"), [0xff, 0xfe, b'[', 0]).expect("garbage");
+    assert!(
+        damaged
+            .repair_lock_file()
+            .expect("repaired")
+            .contains("copied")
+    );
+    let lock = std::fs::read_to_string(damaged.dir.join("Cargo.lock")).expect("lock");
+    assert_eq!(lock, good);
+    drop(built);
+    std::fs::write(damaged.dir.join("Cargo.lock"), "[[package]\nname =").expect("cut");
+    let _ = std::fs::remove_file(root.join("k/slot-0/.neurust-ready"));
+    assert!(
+        damaged
+            .repair_lock_file()
+            .expect("repaired")
+            .contains("removed")
+    );
+    assert!(!damaged.dir.join("Cargo.lock").exists());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn forgetting_neurust_removes_only_its_outputs_and_fingerprints() {
+    let dir = std::env::temp_dir().join(format!("neurust-cache-forget-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let debug = dir.join("target/x86_64-unknown-linux-gnu/debug");
+    let files = [
+        "deps/libneurust_nn-0123.rlib",
+        "deps/libndarray-4567.rlib",
+        ".fingerprint/neurust-nn-89ab/lib-neurust_nn",
+        ".fingerprint/ndarray-cdef/lib-ndarray",
+    ];
+    for file in files {
+        let path = debug.join(file);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+        std::fs::write(path, b"x").expect("file");
+    }
+    assert_eq!(forget_neurust(&dir), 2);
+    assert!(!debug.join(files[0]).exists() && !debug.join(".fingerprint/neurust-nn-89ab").exists());
+    assert!(debug.join(files[1]).exists() && debug.join(files[3]).exists());
+    let _ = std::fs::remove_dir_all(&dir);
 }
