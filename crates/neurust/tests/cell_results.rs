@@ -1,3 +1,4 @@
+#![allow(clippy::needless_borrow, clippy::useless_vec)] // the calls mirror the code evcxr writes
 //! evcxr shows a cell's last expression by compiling `(expr).evcxr_display();`. With the prelude
 //! in scope that call must resolve, without ambiguity, for plain values (to `PlainResult`) and
 //! for rich ones (to their own display), or a notebook cell would fail to compile or lose its

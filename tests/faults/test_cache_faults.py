@@ -1,0 +1,79 @@
+"""Fault 3: the build cache damaged between kernel starts (a deleted cache is the cold start of
+test_cold_cache.py). Each test damages a copy of the warm slot in a private cache root
+(NEURUST_CACHE_DIR), so a repair can be incremental. The next start must repair or rebuild and
+reach a working first neurust cell within a bound; it must not wedge.
+"""
+import os
+import re
+
+import pytest
+from pathlib import Path
+
+from conftest import copy_slot
+from harness import start_and_check
+
+
+def deps_dir(slot: Path) -> Path:
+    found = [d for d in slot.glob("target/*/debug/deps") if list(d.glob("libneurust-*.rlib"))]
+    assert found, f"no compiled facade under {slot}/target"
+    return found[0]
+
+
+def facade_libraries(slot: Path) -> list[Path]:
+    """The facade's compiled library and metadata (`libneurust-<hash>.rlib`, `.rmeta`; the
+    other neurust crates are `libneurust_<name>-...`)."""
+    return sorted(deps_dir(slot).glob("libneurust-*.r*"))
+
+
+def facade_fingerprints(slot: Path) -> list[Path]:
+    dirs = deps_dir(slot).parent.glob(".fingerprint/neurust-*")
+    return [f for d in dirs if re.fullmatch(r"neurust-[0-9a-f]{16}", d.name) for f in d.iterdir()]
+
+
+def garble(path: Path, size: int = 300) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(os.urandom(size))
+
+
+def test_deleted_compiled_crates_are_rebuilt(warm_slot, private_root, logs):
+    slot = copy_slot(warm_slot, private_root)
+    for library in facade_libraries(slot):
+        library.unlink()
+    start_and_check(private_root, logs / "deleted.log", "cache: facade libraries deleted")
+    assert facade_libraries(slot), "the libraries were not rebuilt"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known gap: the kernel removes the neurust crates' outputs and fingerprints and retries "
+    "(preload.rs), but rustc still reports invalid metadata for `neurust`; not yet understood"))
+def test_truncated_facade_library_is_repaired(warm_slot, private_root, logs):
+    # Cut in half with the modification time kept, as a crash or disk error would leave them:
+    # cargo's mtime fingerprints still call them fresh, only rustc can tell.
+    slot = copy_slot(warm_slot, private_root)
+    for library in facade_libraries(slot):
+        stat = library.stat()
+        os.truncate(library, stat.st_size // 2)
+        os.utime(library, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    start_and_check(private_root, logs / "truncated.log", "cache: facade rlib truncated")
+
+
+def test_garbled_lock_file_of_the_slot_is_repaired(warm_slot, private_root, logs):
+    slot = copy_slot(warm_slot, private_root)
+    garble(slot / "Cargo.lock")
+    start_and_check(private_root, logs / "cargo-lock.log", "cache: Cargo.lock garbled")
+
+
+def test_garbled_cache_metadata_is_repaired(warm_slot, private_root, logs):
+    slot = copy_slot(warm_slot, private_root)
+    key = slot.parent
+    for path in [key / "slot-0.lock", key / "evcxr-config" / "evcxr.toml",
+                 key / ".cargo" / "config.toml", slot / ".neurust-ready",
+                 slot / "target" / ".rustc_info.json"]:
+        garble(path)
+    fingerprints = facade_fingerprints(slot)
+    assert fingerprints, f"no fingerprint of the facade under {slot}"
+    for path in fingerprints:
+        garble(path, 100)
+    start_and_check(private_root, logs / "metadata.log", "cache: lock/metadata garbled")
+    # The kernel rewrote its own configuration files.
+    assert b"[evcxr]" in (key / "evcxr-config" / "evcxr.toml").read_bytes()

@@ -1,0 +1,76 @@
+"""Fault 4 (and fault 3's deleted cache): two kernels started at the same moment on an empty
+private cache root. Both must reach a working neurust cell; the cache must come out whole (a
+third start reuses a slot and compiles no dependency). The kernel may let one kernel wait for
+the other's build and copy it, but the two must never wait for each other.
+
+This is the suite's long test: every dependency of the facade is compiled at least once (about
+5 minutes on an idle 2-core machine; twice that or more when both kernels build, or when other
+builds share the machine). Skip it with `tests/faults/run -k "not cold"`.
+"""
+import contextlib
+import re
+import threading
+import time
+from pathlib import Path
+
+from harness import NEURUST_CELL, NEURUST_WANT, kernel, start_and_check, timing
+
+COLD_BOUND = 1800  # seconds, for both kernels to answer their first neurust cell
+WAITING = "waiting for the kernel building"  # the kernel's log line when it waits for another
+
+
+def slot_of(log: Path) -> str:
+    found = re.findall(r"build cache: (\S+)", log.read_text(errors="replace"))
+    assert found, log.read_text(errors="replace")
+    return found[-1]
+
+
+def test_two_kernels_at_once_on_a_deleted_cache(private_root, logs):
+    env = {"NEURUST_CACHE_DIR": str(private_root)}  # does not exist: the cache was deleted
+    paths = [logs / f"cold-{i}.log" for i in (1, 2)]
+    results: dict[int, object] = {}
+    started = time.monotonic()
+    with contextlib.ExitStack() as stack:
+        kernels = [stack.enter_context(kernel(str(p), env=env, wait=False)) for p in paths]
+
+        def first_cell(i: int, k) -> None:
+            try:
+                k.wait_for_ready(COLD_BOUND, f"cold start {i}")
+                cell = k.execute(NEURUST_CELL, timeout=COLD_BOUND)
+                results[i] = (time.monotonic() - started, cell)
+            except BaseException as e:  # reported by the main thread
+                results[i] = e
+
+        threads = [threading.Thread(target=first_cell, args=(i, k), daemon=True)
+                   for i, k in enumerate(kernels, 1)]
+        for t in threads:
+            t.start()
+        while any(t.is_alive() for t in threads):
+            threads[0].join(timeout=2)
+            threads[1].join(timeout=0.1)
+            logs_now = [p.read_text(errors="replace") for p in paths]
+            assert not all(WAITING in text for text in logs_now), (
+                "deadlock: each kernel waits for the other to build the cache\n"
+                + "\n".join(f"--- {p.name}:\n{t}" for p, t in zip(paths, logs_now)))
+            assert time.monotonic() - started < COLD_BOUND + 60, "the cold start wedged"
+
+    for i in (1, 2):
+        outcome = results[i]
+        if isinstance(outcome, BaseException):
+            raise AssertionError(f"cold start {i} failed") from outcome
+        seconds, cell = outcome
+        timing(f"cold start {i}: start + first neurust cell", seconds)
+        assert cell.ok and cell.result == NEURUST_WANT, cell.text
+    slots = {slot_of(p) for p in paths}
+    assert len(slots) == 2, f"both kernels used {slots}"
+    for slot in slots:
+        assert (Path(slot) / ".neurust-ready").is_file(), f"{slot} was not marked ready"
+
+    log3 = logs / "cold-3.log"
+    third = start_and_check(private_root, log3, "third start after the cold pair")
+    text = log3.read_text(errors="replace")
+    assert slot_of(log3) in slots, "the third start did not reuse a slot"
+    # Only the neurust crates may recompile (when their sources changed meanwhile).
+    rebuilt = re.findall(r"Compiling (?!neurust)(\S+)", text)
+    assert not rebuilt, f"the third start rebuilt dependencies {rebuilt}:\n{text}"
+    assert third < min(seconds for seconds, _ in results.values()) / 2, (third, results)

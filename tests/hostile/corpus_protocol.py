@@ -1,0 +1,212 @@
+"""Hostile inputs at the protocol level: unknown or misplaced message types, fields of the wrong
+type, interrupts and signals while idle, two clients at once, and traffic that is not ZMTP.
+"""
+import os
+import queue
+import signal
+import time
+
+import zmq
+from jupyter_client.session import Session
+
+from corpus_frames import POISON, answered, ignored, one
+from harness import run
+from wire import header, heartbeat_ok, tcp_garbage, wrong_socket_type
+
+
+def unknown_request(channel):
+    """An unknown *_request: the Jupyter spec says log and ignore; an error reply is tolerated."""
+    def attack(k):
+        frames = k.wire.frames("hostile_unknown_request", {"x": 1})
+        replies, ok = k.wire.exchange(channel, frames)
+        bad = [r for r in replies if r["content"].get("status") != "error"]
+        problems = [f"non-error reply {r['msg_type']}" for r in bad]
+        return problems + ([] if ok else ["the sentinel kernel_info was not answered"])
+    return attack
+
+
+def sent(msg_type, content, channel="shell", reply=None):
+    make = one(lambda w: w.frames(msg_type, content))
+    return answered(channel, make, reply) if reply else ignored(channel, make)
+
+
+def execute_odd(content, status="ok"):
+    def attack(k):
+        frames = k.wire.frames("execute_request", content)
+        replied = lambda rs: any(r["msg_type"] == "execute_reply" for r in rs)
+        got, _ = k.wire.exchange("shell", frames, sentinel=False, wait=120, done=replied)
+        statuses = [r["content"].get("status") for r in got if r["msg_type"] == "execute_reply"]
+        return [] if statuses == [status] else [f"execute_reply statuses {statuses}"]
+    return attack
+
+
+def interrupt_idle(k):
+    replies, _ = k.wire.exchange("control", k.wire.frames("interrupt_request"),
+                                 done=lambda rs: len(rs) >= 2)
+    kinds = [(r["msg_type"], r["content"].get("status")) for r in replies]
+    return [] if kinds == [("interrupt_reply", "ok")] else [f"replies {kinds}"]
+
+
+def sigint(group):
+    def attack(k):
+        if not group:
+            os.kill(k.pid, signal.SIGINT)
+        elif os.getpgid(k.pid) != os.getpgid(0):
+            os.killpg(os.getpgid(k.pid), signal.SIGINT)  # what a terminal's Ctrl-C does
+        else:
+            return ["the kernel shares the test's process group; not signalled"]
+        time.sleep(0.5)
+        return []
+    return attack
+
+
+def reply_to(client, msg_id, timeout=120):
+    deadline = time.monotonic() + timeout
+    while True:
+        reply = client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
+
+
+def two_clients(k):
+    """A second client (its own session, as a second frontend has) on the same kernel: both
+    execute at once, both get their reply, and each client's iopub shows both cells."""
+    second = k.km.client(session=Session(key=k.km.session.key, username="second"))
+    second.start_channels()
+    try:
+        second.wait_for_ready(timeout=30)
+        clients = [k.kc, second]
+        ids = [c.execute(f"std::thread::sleep(std::time::Duration::from_millis(300)); {i} + 40")
+               for i, c in enumerate(clients)]
+        problems = []
+        for i, (c, msg_id) in enumerate(zip(clients, ids)):
+            try:
+                if reply_to(c, msg_id)["content"]["status"] != "ok":
+                    problems.append(f"client {i}'s cell failed")
+            except queue.Empty:
+                problems.append(f"client {i} got no execute_reply")
+        for i, c in enumerate(clients):
+            inputs, results, idle = set(), {}, set()
+            deadline = time.monotonic() + 60
+            while not set(ids) <= idle and time.monotonic() < deadline:
+                try:
+                    msg = c.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+                except queue.Empty:
+                    break
+                parent = msg["parent_header"].get("msg_id")
+                kind = msg["msg_type"]
+                if kind == "execute_input":
+                    inputs.add(parent)
+                elif kind == "execute_result":
+                    results[parent] = msg["content"]["data"].get("text/plain")
+                elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                    idle.add(parent)
+            seen = [results.get(msg_id) for msg_id in ids]
+            if not set(ids) <= inputs or seen != ["40", "41"]:
+                problems.append(f"client {i}'s iopub saw inputs {len(inputs & set(ids))}/2, "
+                                f"results {seen}")
+        return problems
+    finally:
+        second.stop_channels()
+
+
+def reconnect(k):
+    """The client reconnects the way jupyter_client does (km.client(): a clone of the session,
+    whose message numbers start again at 0, so msg_ids repeat): it must be served."""
+    k.kc.stop_channels()
+    k.kc = k.km.client()
+    k.kc.start_channels()
+    k.kc.wait_for_ready(timeout=60)
+    reply, text = run(k.kc, "keep.len()")
+    return [] if text == "3" else [f"the reconnected client got {reply.get('status')} {text}"]
+
+
+def garbage_then_fresh_client(port_name, payload):
+    def attack(k):
+        tcp_garbage(getattr(k.km, port_name), payload)
+        if port_name == "hb_port":
+            return [] if heartbeat_ok(k.km) else ["heartbeat no longer answers"]
+        if port_name == "iopub_port":
+            return [] if iopub_ok(k) else ["a fresh iopub subscriber hears nothing"]
+        channel = port_name.removesuffix("_port")
+        replies, _ = k.wire.exchange(channel, k.wire.frames("kernel_info_request"),
+                                     sentinel=False, done=bool)
+        return [] if replies else ["a fresh connection is not answered"]
+    return attack
+
+
+def iopub_ok(k):
+    sub = k.km.connect_iopub()
+    sub.linger = 0
+    try:
+        time.sleep(0.5)  # let the subscription reach the kernel
+        k.wire.exchange("shell")
+        return bool(sub.poll(5000))
+    finally:
+        sub.close(linger=0)
+
+
+def wrong_type(channel, kind):
+    def attack(k):
+        wrong_socket_type(k.km, channel, kind)
+        _, ok = k.wire.exchange("shell")
+        return [] if ok else ["a fresh shell connection is not answered"]
+    return attack
+
+
+INPUTS = [
+    ("unknown *_request type on shell", unknown_request("shell")),
+    ("unknown *_request type on control", unknown_request("control")),
+    ("unknown message type without _request", sent("hostile_unknown", {"x": 1})),
+    ("empty msg_type", sent("", {})),
+    ("NUL and newlines in msg_type", sent("exec\u0000ute_request\n", POISON)),
+    ("execute_request on the stdin channel", ignored("stdin", one(
+        lambda w: w.frames("execute_request", POISON)), sentinel=False, wait=2.0)),
+    ("input_reply nobody asked for", ignored("stdin", one(
+        lambda w: w.frames("input_reply", {"value": "x"})), sentinel=False, wait=1.0)),
+    ("comm_open, comm_msg, comm_close for unknown comms", ignored("shell", lambda w: [
+        w.frames("comm_open", {"comm_id": "c", "target_name": "nope", "data": {}}),
+        w.frames("comm_msg", {"comm_id": "nope", "data": {"x": [1, 2]}}),
+        w.frames("comm_close", {"comm_id": "nope", "data": None})])),
+    ("content that is a JSON array", ignored("shell", one(
+        lambda w: w.frames("execute_request", b'["breached += 1;"]')))),
+    ("header without msg_type", ignored("shell", one(lambda w: w.frames(
+        "execute_request", POISON, head={"msg_id": "no-type", "session": "s"})))),
+    ("header whose msg_id is a number", ignored("shell", one(lambda w: w.frames(
+        "execute_request", POISON, head=dict(header("execute_request"), msg_id=7))))),
+    ("parent_header and metadata that are not objects", answered("shell", one(
+        lambda w: w.frames("kernel_info_request", parent=b"[1]", metadata=b"null")),
+        "kernel_info_reply")),
+    ("execute_request whose code is a number", execute_odd(dict(POISON, code=42))),
+    ("execute_request with no fields at all", execute_odd({})),
+    ("execute_request with null options", execute_odd(
+        {"code": "1", "silent": None, "store_history": None, "allow_stdin": None})),
+    ("complete_request with a negative cursor", sent(
+        "complete_request", {"code": "kee", "cursor_pos": -5}, reply="complete_reply")),
+    ("complete_request with a cursor of 10**30", sent(
+        "complete_request", {"code": "keep.", "cursor_pos": 10**30}, reply="complete_reply")),
+    ("inspect_request with a string cursor inside a multibyte name", sent(
+        "inspect_request", {"code": "let é = keep;", "cursor_pos": "5"}, reply="inspect_reply")),
+    ("history_request with n = -1 and absurd ranges", sent(
+        "history_request", {"hist_access_type": "range", "n": -1, "start": -2**63,
+                            "stop": 2**64}, reply="history_reply")),
+    ("history search with a pathological glob", sent(
+        "history_request", {"hist_access_type": "search", "pattern": "*a" * 2000 + "?",
+                            "n": 10}, reply="history_reply")),
+    ("is_complete_request on a million open brackets", sent(
+        "is_complete_request", {"code": "(" * 1_000_000}, reply="is_complete_reply")),
+    ("interrupt_request while idle", interrupt_idle),
+    ("SIGINT to the kernel while idle", sigint(group=False)),
+    ("SIGINT to the kernel's process group while idle", sigint(group=True)),
+    ("two clients executing at once", two_clients),
+    ("a client reconnects, reusing msg_ids", reconnect),
+    ("TCP garbage on the shell port", garbage_then_fresh_client("shell_port", os.urandom(4096))),
+    ("TCP garbage on the control port",
+     garbage_then_fresh_client("control_port", b"\xff" + b"\x00" * 8 + b"\x7f" + b"GET /")),
+    ("HTTP request on the heartbeat port",
+     garbage_then_fresh_client("hb_port", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")),
+    ("ZMTP greeting cut short on the iopub port",
+     garbage_then_fresh_client("iopub_port", b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f\x03")),
+    ("a PUB socket connected to shell", wrong_type("shell", zmq.PUB)),
+    ("a REP socket connected to control", wrong_type("control", zmq.REP)),
+]
