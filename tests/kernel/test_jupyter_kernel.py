@@ -20,6 +20,14 @@ class NeurustKernelTests(jkt.KernelTests):
     language_name = "rust"
     file_extension = ".rs"
 
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        # The kernel answers kernel_info at once and loads neurust in the background; its first
+        # cell waits for that. Wait here, so each test's own timeout measures the test.
+        reply = cls.kc.execute_interactive("()", timeout=900, output_hook=lambda _m: None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+
     code_hello_world = 'println!("hello, world");'
     code_stderr = 'eprintln!("oops");'
 
