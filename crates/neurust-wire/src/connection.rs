@@ -5,8 +5,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The fields of a connection file this kernel uses (others, such as `kernel_name`, are
-/// ignored).
-#[derive(Debug, Clone, Deserialize)]
+/// ignored). Its `Debug` output never shows the key.
+#[derive(Clone, Deserialize)]
 pub struct ConnectionInfo {
     #[serde(default = "default_transport")]
     pub transport: String,
@@ -20,6 +20,29 @@ pub struct ConnectionInfo {
     pub key: String,
     #[serde(default = "default_scheme")]
     pub signature_scheme: String,
+}
+
+impl fmt::Debug for ConnectionInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionInfo")
+            .field("transport", &self.transport)
+            .field("ip", &self.ip)
+            .field("shell_port", &self.shell_port)
+            .field("iopub_port", &self.iopub_port)
+            .field("stdin_port", &self.stdin_port)
+            .field("control_port", &self.control_port)
+            .field("hb_port", &self.hb_port)
+            .field(
+                "key",
+                &if self.key.is_empty() {
+                    ""
+                } else {
+                    "<redacted>"
+                },
+            )
+            .field("signature_scheme", &self.signature_scheme)
+            .finish()
+    }
 }
 
 /// Why a connection file was not usable.
@@ -114,6 +137,11 @@ mod tests {
         let info = ConnectionInfo::parse(text).expect("parses");
         assert_eq!(info.endpoint(info.hb_port), "tcp://127.0.0.1:5");
         assert_eq!(info.key, "k");
+        let shown = format!("{info:?}");
+        assert!(
+            shown.contains("<redacted>") && !shown.contains("\"k\""),
+            "{shown}"
+        );
     }
 
     #[test]
