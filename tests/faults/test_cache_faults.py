@@ -5,8 +5,6 @@ reach a working first neurust cell within a bound; it must not wedge.
 """
 import os
 import re
-
-import pytest
 from pathlib import Path
 
 from conftest import copy_slot
@@ -43,9 +41,6 @@ def test_deleted_compiled_crates_are_rebuilt(warm_slot, private_root, logs):
     assert facade_libraries(slot), "the libraries were not rebuilt"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap: the kernel removes the neurust crates' outputs and fingerprints and retries "
-    "(preload.rs), but rustc still reports invalid metadata for `neurust`; not yet understood"))
 def test_truncated_facade_library_is_repaired(warm_slot, private_root, logs):
     # Cut in half with the modification time kept, as a crash or disk error would leave them:
     # cargo's mtime fingerprints still call them fresh, only rustc can tell.

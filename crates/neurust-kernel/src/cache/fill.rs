@@ -106,8 +106,9 @@ impl Slot {
     }
 }
 
-/// Makes cargo rebuild the neurust crates in a slot (`dir`): removes their fingerprints and
-/// outputs under `target/`. For outputs that are damaged but look up to date (a truncated
+/// Makes cargo rebuild the neurust crates in a slot (`dir`): removes their fingerprints,
+/// outputs and incremental state under `target/` (rustc hard-links a crate's `.rmeta` from its
+/// incremental session, so a damaged one would come back from there). For outputs that are damaged but look up to date (a truncated
 /// `.rlib` with its old modification time), which cargo would otherwise keep. Returns how
 /// many entries it removed.
 pub fn forget_neurust(dir: &Path) -> usize {
@@ -132,8 +133,10 @@ pub fn forget_neurust(dir: &Path) -> usize {
                 };
                 removed += usize::from(gone.is_ok());
             } else if is_dir
-                && (matches!(name.as_str(), "debug" | "deps" | ".fingerprint")
-                    || name.contains("-linux-"))
+                && (matches!(
+                    name.as_str(),
+                    "debug" | "deps" | ".fingerprint" | "incremental"
+                ) || name.contains("-linux-"))
             {
                 todo.push(path);
             }

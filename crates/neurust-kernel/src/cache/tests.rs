@@ -152,13 +152,15 @@ fn forgetting_neurust_removes_only_its_outputs_and_fingerprints() {
         "deps/libndarray-4567.rlib",
         ".fingerprint/neurust-nn-89ab/lib-neurust_nn",
         ".fingerprint/ndarray-cdef/lib-ndarray",
+        "incremental/neurust-0452/s-1/metadata.rmeta",
     ];
     for file in files {
         let path = debug.join(file);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
         std::fs::write(path, b"x").expect("file");
     }
-    assert_eq!(forget_neurust(&dir), 2);
+    assert_eq!(forget_neurust(&dir), 3);
+    assert!(!debug.join("incremental/neurust-0452").exists());
     assert!(!debug.join(files[0]).exists() && !debug.join(".fingerprint/neurust-nn-89ab").exists());
     assert!(debug.join(files[1]).exists() && debug.join(files[3]).exists());
     let _ = std::fs::remove_dir_all(&dir);
