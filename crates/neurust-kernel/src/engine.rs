@@ -169,7 +169,7 @@ impl Engine {
     }
 }
 
-/// With no engine, answers every execute request with `why` (and others with nothing), so the
+/// With no engine, answers every request with an error saying `why`, so the
 /// notebook shows the reason instead of a kernel that restarts over and over.
 fn serve_failed(outbox: &Outbox, jobs: &Receiver<Job>, why: &str) {
     let failure = crate::report::Failure::new("KernelStartError", why);
@@ -177,23 +177,18 @@ fn serve_failed(outbox: &Outbox, jobs: &Receiver<Job>, why: &str) {
         let (Job::Execute(request) | Job::Complete(request) | Job::Inspect(request)) = &job;
         let parent = Parent::of(request);
         outbox.status(&parent, "busy");
-        if let Job::Execute(_) = job {
-            outbox.publish(&parent, "error", failure.content());
-            let mut reply = failure.content();
-            reply["status"] = json!("error");
-            reply["execution_count"] = json!(0);
-            outbox.reply(Channel::Shell, &parent, "execute_reply", reply);
-        } else {
-            let kind = if matches!(job, Job::Complete(_)) {
-                "complete_reply"
-            } else {
-                "inspect_reply"
-            };
-            let content = json!({ "status": "error", "ename": "KernelStartError", "evalue": why,
-                "traceback": [why], "matches": [], "cursor_start": 0, "cursor_end": 0,
-                "metadata": {}, "found": false, "data": {} });
-            outbox.reply(Channel::Shell, &parent, kind, content);
-        }
+        let kind = match job {
+            Job::Execute(_) => {
+                outbox.publish(&parent, "error", failure.content());
+                "execute_reply"
+            }
+            Job::Complete(_) => "complete_reply",
+            Job::Inspect(_) => "inspect_reply",
+        };
+        let mut reply = failure.content();
+        reply["status"] = json!("error");
+        reply["execution_count"] = json!(0);
+        outbox.reply(Channel::Shell, &parent, kind, reply);
         outbox.status(&parent, "idle");
     }
 }

@@ -55,20 +55,24 @@ pub fn install() {
 fn relay(mut reader: File, mut writer: File) {
     let mut buf = vec![0u8; 64 * 1024];
     let mut line = LineWatch::default();
-    loop {
+    let marker = format!("{USER_ERROR_MARKER}\n");
+    'copy: loop {
         let n = match reader.read(&mut buf) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        let mut out = Vec::with_capacity(n + 32);
-        for &byte in &buf[..n] {
-            out.push(byte);
-            if line.push(byte) {
-                out.extend_from_slice(USER_ERROR_MARKER.as_bytes());
-                out.push(b'\n');
+        // Copies the bytes as read, with the marker after each error line.
+        let mut start = 0;
+        for i in 0..n {
+            if line.push(buf[i]) {
+                let parts = [&buf[start..=i], marker.as_bytes()];
+                if parts.iter().any(|part| writer.write_all(part).is_err()) {
+                    break 'copy;
+                }
+                start = i + 1;
             }
         }
-        if writer.write_all(&out).is_err() {
+        if writer.write_all(&buf[start..n]).is_err() {
             break;
         }
     }

@@ -3,10 +3,26 @@
 use super::*;
 use std::time::{Duration, Instant};
 
+/// An empty cache root of this test's own.
+fn temp_root(test: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("neurust-cache-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    root
+}
+
+/// A slot whose kernel has decided to build (nothing to copy, nobody to wait for).
+fn building_slot(root: &Path) -> Slot {
+    let slot = acquire_in(root, "k").expect("slot");
+    assert_eq!(
+        slot.fill_within(Duration::from_secs(60), |_| panic!("no wait")),
+        None
+    );
+    slot
+}
+
 #[test]
 fn concurrent_kernels_get_separate_slots_and_seed_from_a_ready_one() {
-    let root = std::env::temp_dir().join(format!("neurust-cache-test-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = temp_root("test");
     let first = acquire_in(&root, "k").expect("slot");
     assert!(first.dir.ends_with("slot-0"));
     use std::os::unix::fs::PermissionsExt;
@@ -30,13 +46,8 @@ fn concurrent_kernels_get_separate_slots_and_seed_from_a_ready_one() {
 
 #[test]
 fn a_second_kernel_waits_for_the_first_build_and_copies_it() {
-    let root = std::env::temp_dir().join(format!("neurust-cache-wait-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let builder = acquire_in(&root, "k").expect("slot");
-    assert_eq!(
-        builder.fill_within(Duration::from_secs(60), |_| panic!("no wait")),
-        None
-    );
+    let root = temp_root("wait");
+    let builder = building_slot(&root);
     let waiter = acquire_in(&root, "k").expect("second slot");
     let (told_tx, told_rx) = std::sync::mpsc::channel();
     let filled = std::thread::spawn(move || {
@@ -59,13 +70,8 @@ fn a_second_kernel_waits_for_the_first_build_and_copies_it() {
 
 #[test]
 fn a_builder_that_gives_up_stops_the_wait() {
-    let root = std::env::temp_dir().join(format!("neurust-cache-quit-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    let builder = acquire_in(&root, "k").expect("slot");
-    assert_eq!(
-        builder.fill_within(Duration::from_secs(60), |_| panic!("no wait")),
-        None
-    );
+    let root = temp_root("quit");
+    let builder = building_slot(&root);
     let waiter = acquire_in(&root, "k").expect("second slot");
     let started = Instant::now();
     let filled = std::thread::spawn(move || waiter.fill_within(Duration::from_secs(60), |_| {}));
@@ -78,8 +84,7 @@ fn a_builder_that_gives_up_stops_the_wait() {
 
 #[test]
 fn two_kernels_starting_together_never_wait_for_each_other() {
-    let root = std::env::temp_dir().join(format!("neurust-cache-pair-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = temp_root("pair");
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     for _ in 0..2 {
         let slot = acquire_in(&root, "k").expect("slot");
@@ -107,8 +112,7 @@ fn two_kernels_starting_together_never_wait_for_each_other() {
 
 #[test]
 fn a_damaged_lock_file_is_replaced_by_a_built_slots_copy() {
-    let root = std::env::temp_dir().join(format!("neurust-cache-lock-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = temp_root("lock");
     let good = "version = 4\n\n[[package]]\nname = \"ctx\"\nversion = \"1.0.0\"\n";
     let built = acquire_in(&root, "k").expect("slot");
     std::fs::create_dir_all(built.dir.join("target")).expect("target");
