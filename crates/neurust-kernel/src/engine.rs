@@ -33,8 +33,6 @@ pub struct Engine {
     pub(crate) history: Arc<Mutex<History>>,
     pub(crate) count: i64,
     pub(crate) facade_loaded: bool,
-    /// Whether `preload::PER_CELL` compiles, so it may open every cell.
-    pub(crate) per_cell_init: bool,
     pub(crate) stdin: Receiver<Message>,
     /// A problem met during preload, shown with the first cell's output.
     pub(crate) startup_note: Option<String>,
@@ -102,7 +100,6 @@ impl Engine {
             history,
             count: 0,
             facade_loaded: false,
-            per_cell_init: false,
             stdin,
             startup_note: None,
         };

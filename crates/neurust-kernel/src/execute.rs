@@ -5,7 +5,6 @@
 use crate::engine::{Engine, Job, log};
 use crate::message::{Message, Parent};
 use crate::outbox::Channel;
-use crate::preload;
 use crate::report::{self, Failure};
 use evcxr::{EvalCallbacks, EvalOutputs};
 use serde_json::{Map, Value, json};
@@ -47,17 +46,8 @@ impl Engine {
             .filter(|name| !name.starts_with("_neurust"))
             .collect();
 
-        // Each cell links its own copy of the neurust crates, so their statics (the training stop
-        // flag that SIGINT sets, the live-display registration) are per cell: run the facade's
-        // init in the cell itself, in front of the user's code, on a line of its own.
-        let prefixed = self.per_cell_init && !has_commands(&code);
-        let to_run = if prefixed {
-            format!("{}\n{code}", preload::PER_CELL)
-        } else {
-            code.clone()
-        };
         let generation = self.shared.begin();
-        let result = self.run_cell(&to_run, &parent, allow_stdin);
+        let result = self.run_cell(&code, &parent, allow_stdin);
         self.shared.end();
         self.forwarder.flush();
         let interrupted = self.shared.interrupted();
@@ -90,7 +80,7 @@ impl Engine {
                 Some(process_lost(&message, &before, interrupted))
             }
             Err(error) => {
-                let mut failure = report::from_error(&error, &code, usize::from(prefixed));
+                let mut failure = report::from_error(&error, &code);
                 if interrupted {
                     failure = Failure::new(
                         "KeyboardInterrupt",
@@ -217,13 +207,6 @@ fn process_lost(message: &str, lost: &[String], interrupted: bool) -> Failure {
         failure.traceback.extend(message.lines().map(str::to_owned));
     }
     failure
-}
-
-/// Whether the cell holds evcxr commands (`:dep`, ...) or shell lines, which must stay first.
-fn has_commands(code: &str) -> bool {
-    code.lines()
-        .map(str::trim_start)
-        .any(|line| line.starts_with(':') || line.starts_with('!'))
 }
 
 fn last_line(message: &str) -> &str {

@@ -48,11 +48,12 @@ fn facade_cells(facade: &Path) -> [String; 3] {
 }
 
 /// Code for every fresh user-code process: a panic hook that tells the kernel a cell panicked
-/// (so the reply is an error), then the facade's notebook hooks (SIGINT handler, live display).
+/// (so the reply is an error), then the facade's notebook hooks (SIGINT handler, live display;
+/// process-wide, so later cells need not repeat them).
 fn runtime_cells(with_facade: bool) -> Vec<&'static str> {
     let mut cells = vec![PANIC_HOOK];
     if with_facade {
-        cells.push(PER_CELL);
+        cells.push(NOTEBOOK_INIT);
     }
     cells
 }
@@ -67,8 +68,7 @@ const PANIC_HOOK: &str = "{ std::panic::set_hook(Box::new(move |info| {
     println!(\"NEURUST-PANIC-V1 {:?}\", format!(\"{text}{place}\"));
 })); }";
 
-/// Run at the top of every cell when the facade is loaded (see `execute.rs`).
-pub const PER_CELL: &str = "neurust::notebook::init();";
+const NOTEBOOK_INIT: &str = "neurust::notebook::init();";
 
 /// Warms rust-analyzer's type inference (the first variable-defining cell is otherwise slow).
 const WARM_UP: &str = "let _neurust_kernel_ready = 1u8;";
@@ -87,10 +87,7 @@ impl Engine {
         );
         all.push(WARM_UP.to_owned());
         match self.ctx.execute(&all.join("\n")) {
-            Ok(_) => {
-                self.facade_loaded = facade.is_some();
-                self.per_cell_init = self.facade_loaded;
-            }
+            Ok(_) => self.facade_loaded = facade.is_some(),
             Err(e) => {
                 log(&format!("one-cell preload failed, going step by step: {e}"));
                 self.preload_stepwise(facade);
@@ -133,15 +130,12 @@ impl Engine {
     /// Installs the runtime hooks in the (possibly new) user-code process.
     pub(crate) fn init_runtime(&mut self) {
         let cells = runtime_cells(self.facade_loaded);
-        if self.ctx.execute(&cells.join("\n")).is_ok() {
-            self.per_cell_init = self.facade_loaded;
-        } else {
+        if self.ctx.execute(&cells.join("\n")).is_err() {
             for code in cells {
-                match self.ctx.execute(code) {
-                    Ok(_) => self.per_cell_init |= code == PER_CELL,
-                    Err(e) => self.note(format!(
+                if let Err(e) = self.ctx.execute(code) {
+                    self.note(format!(
                         "neurust-kernel: start-up cell `{code}` failed: {e}\n"
-                    )),
+                    ));
                 }
             }
         }

@@ -25,11 +25,10 @@ impl Failure {
     }
 }
 
-/// Describes a failed evaluation of `code`, which the kernel ran with `hidden_lines` lines of its
-/// own in front (spans are shifted back so they point into the user's cell).
-pub fn from_error(error: &Error, code: &str, hidden_lines: usize) -> Failure {
+/// Describes a failed evaluation of the cell `code`.
+pub fn from_error(error: &Error, code: &str) -> Failure {
     match error {
-        Error::CompilationErrors(errors) => compilation(errors, code, hidden_lines),
+        Error::CompilationErrors(errors) => compilation(errors, code),
         Error::TypeRedefinedVariablesLost(vars) => Failure::new(
             "VariablesLost",
             format!(
@@ -42,11 +41,11 @@ pub fn from_error(error: &Error, code: &str, hidden_lines: usize) -> Failure {
     }
 }
 
-fn compilation(errors: &[CompilationError], code: &str, hidden_lines: usize) -> Failure {
+fn compilation(errors: &[CompilationError], code: &str) -> Failure {
     let lines: Vec<&str> = code.lines().collect();
     let mut traceback = Vec::new();
     for error in errors {
-        traceback.extend(render(error, &lines, hidden_lines));
+        traceback.extend(render(error, &lines));
     }
     let first = errors
         .first()
@@ -63,7 +62,7 @@ fn compilation(errors: &[CompilationError], code: &str, hidden_lines: usize) -> 
     }
 }
 
-fn render(error: &CompilationError, lines: &[&str], hidden_lines: usize) -> Vec<String> {
+fn render(error: &CompilationError, lines: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     let head = match error.code() {
         Some(code) => format!("{}[{code}]: {}", error.level(), error.message()),
@@ -71,17 +70,12 @@ fn render(error: &CompilationError, lines: &[&str], hidden_lines: usize) -> Vec<
     };
     out.push(format!("\x1b[1;31m{head}\x1b[0m"));
     for spanned in error.spanned_messages() {
-        let Some(mut span) = spanned.span else {
+        let Some(span) = spanned.span else {
             if !spanned.label.is_empty() {
                 out.push(format!("  = {}", spanned.label));
             }
             continue;
         };
-        if span.start_line <= hidden_lines {
-            continue; // in the kernel's own prefix
-        }
-        span.start_line -= hidden_lines;
-        span.end_line = span.end_line.saturating_sub(hidden_lines);
         out.push(format!(
             "  --> cell:{}:{}",
             span.start_line, span.start_column

@@ -35,6 +35,7 @@ mod metric;
 mod model;
 pub mod optimizers;
 mod parallel;
+mod process;
 mod rng;
 mod simd;
 

@@ -49,9 +49,11 @@ pub fn num_threads() -> usize {
     team().workers.len() + 1
 }
 
+/// The process's one team (see `crate::process`): every notebook cell links its own copy of this
+/// crate, and each would otherwise start, and never stop, its own workers.
 fn team() -> &'static Team {
-    static TEAM: OnceLock<Team> = OnceLock::new();
-    TEAM.get_or_init(|| {
+    static THIS_COPY: OnceLock<&'static Team> = OnceLock::new();
+    crate::process::shared(&THIS_COPY, "THREAD_TEAM", || {
         let n = std::env::var("NEURUST_NUM_THREADS")
             .ok()
             .and_then(|v| v.parse::<usize>().ok())

@@ -13,10 +13,10 @@ pub use early_stopping::EarlyStopping;
 pub use history::History;
 pub use logs::Logs;
 pub use progress::{ProgressLogger, format_epoch_line};
-pub use stop::{StopHandle, interrupt, take_interrupt};
+pub use stop::{StopHandle, interrupt, interrupt_flag, take_interrupt};
 pub use terminate_on_nan::TerminateOnNaN;
 
-use std::sync::RwLock;
+use std::sync::{OnceLock, RwLock};
 
 use crate::Sequential;
 
@@ -103,12 +103,19 @@ impl<C: Callback + ?Sized> Callback for &mut C {
 /// Makes the progress callback that `fit` adds for a verbosity (`None`: no progress).
 pub type ProgressFactory = fn(verbose: u8) -> Option<Box<dyn Callback>>;
 
-static PROGRESS_FACTORY: RwLock<Option<ProgressFactory>> = RwLock::new(None);
+/// The registered factory, one per process (see `crate::process`): a notebook registers its
+/// live display once, at start-up, and every later cell's `fit` finds it.
+fn progress_factory() -> &'static RwLock<Option<ProgressFactory>> {
+    static THIS_COPY: OnceLock<&'static RwLock<Option<ProgressFactory>>> = OnceLock::new();
+    crate::process::shared(&THIS_COPY, "PROGRESS_FACTORY", || RwLock::new(None))
+}
 
 /// Replaces the default progress reporter (one text line per epoch) for later `fit` calls;
 /// a notebook display registers its live view here.
 pub fn set_progress_factory(factory: ProgressFactory) {
-    *PROGRESS_FACTORY.write().unwrap_or_else(|e| e.into_inner()) = Some(factory);
+    *progress_factory()
+        .write()
+        .unwrap_or_else(|e| e.into_inner()) = Some(factory);
 }
 
 /// The progress callback for a verbosity: the registered factory's, else [`ProgressLogger`].
@@ -116,7 +123,7 @@ pub(crate) fn default_progress(verbose: u8) -> Option<Box<dyn Callback>> {
     if verbose == 0 {
         return None;
     }
-    match *PROGRESS_FACTORY.read().unwrap_or_else(|e| e.into_inner()) {
+    match *progress_factory().read().unwrap_or_else(|e| e.into_inner()) {
         Some(factory) => factory(verbose),
         None => Some(Box::new(ProgressLogger::stdout())),
     }

@@ -1,8 +1,8 @@
 //! Cooperative stopping: a handle for other threads, and a process-wide interrupt flag that a
 //! signal handler may set (an atomic store is async-signal-safe).
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// A flag that stops `fit` at the next batch boundary when set from anywhere.
 ///
@@ -35,15 +35,28 @@ impl StopHandle {
     }
 }
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// The process-wide interrupt flag (one for every copy of this crate, see `crate::process`).
+///
+/// A signal handler must not allocate, so a handler that sets this flag should take the
+/// reference first, outside the handler, and only store through it when the signal arrives.
+///
+/// ```
+/// let flag = neurust_nn::callbacks::interrupt_flag();
+/// flag.store(true, std::sync::atomic::Ordering::SeqCst);
+/// assert!(neurust_nn::callbacks::take_interrupt());
+/// ```
+pub fn interrupt_flag() -> &'static AtomicBool {
+    static THIS_COPY: OnceLock<&'static AtomicBool> = OnceLock::new();
+    crate::process::shared(&THIS_COPY, "INTERRUPT", || AtomicBool::new(false))
+}
 
-/// Interrupts the running `fit` of this process at its next batch boundary. Safe to call from
-/// a signal handler; the notebook kernel wires its interrupt button here.
+/// Interrupts the running `fit` of this process at its next batch boundary; the notebook
+/// kernel's interrupt button ends up here.
 pub fn interrupt() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
+    interrupt_flag().store(true, Ordering::SeqCst);
 }
 
 /// Takes (reads and clears) the process-wide interrupt flag.
 pub fn take_interrupt() -> bool {
-    INTERRUPTED.swap(false, Ordering::SeqCst)
+    interrupt_flag().swap(false, Ordering::SeqCst)
 }

@@ -7,14 +7,19 @@
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Distinguishes temporaries of saves running at once in one process (threads, or two cells).
-static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+/// Distinguishes temporaries of saves running at once in one process (threads, or two cells:
+/// hence one counter per process, see `crate::process`).
+fn sequence() -> &'static AtomicU64 {
+    static THIS_COPY: OnceLock<&'static AtomicU64> = OnceLock::new();
+    crate::process::shared(&THIS_COPY, "SAVE_SEQUENCE", || AtomicU64::new(0))
+}
 
 /// The temporary used while writing `path`: `<name>.tmp-<pid>-<n>` in the same directory.
 pub(crate) fn temporary_for(path: &Path) -> PathBuf {
-    let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
+    let n = sequence().fetch_add(1, Ordering::Relaxed);
     let mut name = path.file_name().unwrap_or_default().to_os_string();
     name.push(format!(".tmp-{}-{n}", std::process::id()));
     path.with_file_name(name)
