@@ -21,7 +21,7 @@ const MAX_SLOTS: usize = 32;
 /// evcxr's own settings, read at start-up through `EVCXR_CONFIG_DIR` (changing them later can
 /// make evcxr `cargo clean`). Cells compile unoptimised. Dependencies stay statically linked into
 /// each cell: evcxr's dynamic mode fails on `#![no_std]` crates such as `cfg-if`, which the
-/// neurust crates pull in; see `execute.rs` for how per-process state still reaches every cell.
+/// neurust crates pull in; see neurust-nn's `process.rs` for how per-process state still reaches every cell.
 const EVCXR_TOML: &str = r#"# Written by neurust-kernel.
 [evcxr]
 opt_level = "0"
@@ -100,6 +100,7 @@ fn acquire_in(root: &Path, key: &str) -> Result<Slot> {
             continue;
         };
         private_dir(&dir)?;
+        prune_cell_libraries(&dir);
         return Ok(Slot {
             dir,
             evcxr_config: base.join("evcxr-config"),
@@ -112,6 +113,33 @@ fn acquire_in(root: &Path, key: &str) -> Result<Slot> {
         "all {MAX_SLOTS} cache slots under {} are in use",
         base.display()
     )
+}
+
+/// Removes the cell libraries (`libcode_<n>.so`, one per cell, loaded once) that the slot's
+/// previous session left in `target/<triple>/debug`. Nothing reads them again, and a long
+/// session leaves hundreds; cargo's own outputs stay. Returns how many were removed.
+fn prune_cell_libraries(slot: &Path) -> usize {
+    let Ok(triples) = std::fs::read_dir(slot.join("target")) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for triple in triples.flatten() {
+        let Ok(files) = std::fs::read_dir(triple.path().join("debug")) else {
+            continue;
+        };
+        for file in files.flatten() {
+            let name = file.file_name();
+            let name = name.to_string_lossy();
+            let is_cell = name
+                .strip_prefix("libcode_")
+                .and_then(|rest| rest.strip_suffix(".so"))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if is_cell && std::fs::remove_file(file.path()).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    removed
 }
 
 /// Writes through a temporary file and a rename, so a kernel starting at the same moment never

@@ -169,3 +169,28 @@ fn forgetting_neurust_removes_only_its_outputs_and_fingerprints() {
     assert!(debug.join(files[1]).exists() && debug.join(files[3]).exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn taking_a_slot_removes_the_previous_sessions_cell_libraries_only() {
+    let root = temp_root("prune");
+    let debug = root.join("k/slot-0/target/x86_64-unknown-linux-gnu/debug");
+    std::fs::create_dir_all(debug.join("deps")).expect("dirs");
+    for name in [
+        "libcode_1.so",
+        "libcode_917.so",
+        "libcode_x.so",
+        "libctx.d",
+        "deps/libcode_2.so",
+    ] {
+        std::fs::write(debug.join(name), b"x").expect("file");
+    }
+    let slot = acquire_in(&root, "k").expect("slot");
+    assert!(slot.dir.ends_with("slot-0"));
+    assert!(!debug.join("libcode_1.so").exists());
+    assert!(!debug.join("libcode_917.so").exists());
+    for kept in ["libcode_x.so", "libctx.d", "deps/libcode_2.so"] {
+        assert!(debug.join(kept).exists(), "{kept} is not a cell library");
+    }
+    drop(slot);
+    let _ = std::fs::remove_dir_all(&root);
+}
