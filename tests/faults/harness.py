@@ -6,15 +6,18 @@ stderr (the `neurust-kernel: ...` log and cargo's `Compiling ...` lines) goes to
 tests read.
 """
 import contextlib
-import glob
 import os
 import queue
 import signal
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_client.manager import KernelManager
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
+from proctree import user_code_child  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_MNIST = ROOT / "crates/neurust-datasets/tests/fixtures/mnist-small"
@@ -137,26 +140,11 @@ class Kernel:
         """The pid of the user-code process: the kernel's child running the kernel binary."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = [pid for pid, name in children(self.pid) if name == "neurust-kernel"]
+            found = user_code_child(self.pid)
             if found:
-                return found[0]
+                return found
             time.sleep(0.1)
         raise AssertionError(f"no user-code process under kernel {self.pid}")
-
-
-def children(parent: int) -> list[tuple[int, str]]:
-    """(pid, command name) of the direct children of `parent`, from /proc."""
-    found = []
-    for stat in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            with open(stat) as f:
-                text = f.read()
-        except OSError:
-            continue
-        close = text.rfind(")")
-        if int(text[close + 2:].split()[1]) == parent:
-            found.append((int(stat.split("/")[2]), text[text.find("(") + 1:close]))
-    return found
 
 
 @contextlib.contextmanager

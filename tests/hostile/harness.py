@@ -2,11 +2,15 @@
 kernel must still answer kernel_info, and the session's variables must still be there.
 """
 import os
+import sys
 import time
 
 from jupyter_client.manager import start_new_kernel
 
 from wire import Wire
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from proctree import children, descendants, gone, user_code_child  # noqa: E402,F401
 
 STARTUP_TIMEOUT = 900  # a cold build-cache slot compiles the neurust crates first
 SETUP = [
@@ -125,43 +129,3 @@ class Tally:
     def line(self):
         return (f"{len(self.inputs)} hostile inputs, {len(self.crashes)} crashes, "
                 f"{len(self.lost)} lost variables")
-
-
-def children(pid):
-    """Direct children of a process, from /proc/<pid>/task/*/children."""
-    found = []
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return found
-    for task in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{task}/children") as f:
-                found.extend(int(c) for c in f.read().split())
-        except OSError:
-            pass
-    return found
-
-
-def user_code_child(pid):
-    """The evcxr user-code process: a child running the kernel's own executable."""
-    try:
-        exe = os.readlink(f"/proc/{pid}/exe")
-    except OSError:
-        return None
-    for child in children(pid):
-        try:
-            if os.readlink(f"/proc/{child}/exe") == exe:
-                return child
-        except OSError:
-            pass
-    return None
-
-
-def gone(pid):
-    """The process no longer exists (or is a zombie waiting to be reaped)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
-    except OSError:
-        return True

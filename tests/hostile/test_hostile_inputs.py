@@ -13,18 +13,9 @@ from jupyter_client.manager import start_new_kernel
 
 import corpus_frames
 import corpus_protocol
-from harness import STARTUP_TIMEOUT, Kernel, Tally, children, gone, user_code_child
+from harness import STARTUP_TIMEOUT, Kernel, Tally, descendants, gone, user_code_child
 
 SHUTDOWN_BOUND = 10.0  # seconds from shutdown_request to every process being gone
-
-
-def descendants(pid):
-    found, todo = [], [pid]
-    while todo:
-        for child in children(todo.pop()):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 # A cell whose user code runs (and has started a process of its own), and one that is still

@@ -1,6 +1,10 @@
 """Memory of the kernel and of its user-code process, read from /proc."""
 import os
 import statistics
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from proctree import user_code_child  # noqa: E402,F401
 
 FIELDS = ("VmRSS", "VmHWM", "RssAnon", "RssFile")
 
@@ -17,24 +21,6 @@ def status(pid):
     except (OSError, TypeError):
         pass
     return found
-
-
-def user_code_child(pid):
-    """The evcxr user-code process: a direct child running the kernel's own executable."""
-    try:
-        exe = os.readlink(f"/proc/{pid}/exe")
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return None
-    for task in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{task}/children") as f:
-                for child in map(int, f.read().split()):
-                    if os.readlink(f"/proc/{child}/exe") == exe:
-                        return child
-        except OSError:
-            pass
-    return None
 
 
 def cell_libraries(pid):
