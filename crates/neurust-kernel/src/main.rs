@@ -7,6 +7,7 @@
 //! - `engine`, `execute`, `complete`, `report`: evcxr on its own thread.
 //! - `output`, `display`: live stdout/stderr and the display protocol to iopub.
 //! - `relay`: inside the user-code process, tells the kernel when `?` ended a cell.
+//! - `trim`: inside the user-code process, hands finished cells' code pages back to the OS.
 //! - `interrupt`, `shared`: interrupts, the 2 s watchdog and cross-thread state.
 //! - `preload`, `cache`: what runs at start-up and where compiled dependencies live.
 //! - `install`: the kernel spec; `kernel`: `run`.
@@ -30,6 +31,7 @@ mod replay;
 mod report;
 mod shared;
 mod sockets;
+mod trim;
 
 // The wire format is its own small crate (so it can be fuzzed without evcxr); these names keep
 // `crate::message` and friends pointing at it.

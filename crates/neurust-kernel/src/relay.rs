@@ -5,7 +5,8 @@
 //! and evcxr consumes that line without telling its caller, so such a cell would be reported as
 //! a success. The relay copies every byte to the real stdout as soon as it is read, and after
 //! that line adds [`USER_ERROR_MARKER`] on a line of its own, which evcxr passes on as ordinary
-//! output and the kernel's forwarder recognises.
+//! output and the kernel's forwarder recognises. After evcxr's end-of-cell line it hands the
+//! finished cell's code pages back to the OS (see `trim.rs`).
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -13,9 +14,12 @@ use std::os::fd::{FromRawFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::trim;
+
 /// The line the relay adds after evcxr's error line.
 pub const USER_ERROR_MARKER: &str = "NEURUST-USER-ERROR-V1";
 const EVCXR_ERROR_LINE: &[u8] = b"EVCXR_ERROR_OCCURRED";
+const EVCXR_COMPLETE_LINE: &[u8] = b"EVCXR_EXECUTION_COMPLETE";
 
 static ORIGINAL_STDOUT: AtomicI32 = AtomicI32::new(-1);
 static DRAINED: AtomicBool = AtomicBool::new(false);
@@ -61,15 +65,26 @@ fn relay(mut reader: File, mut writer: File) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        // Copies the bytes as read, with the marker after each error line.
+        // Copies the bytes as read, with the marker after each error line; trims after a
+        // cell's end once that line is passed on.
         let mut start = 0;
         for i in 0..n {
-            if line.push(buf[i]) {
-                let parts = [&buf[start..=i], marker.as_bytes()];
-                if parts.iter().any(|part| writer.write_all(part).is_err()) {
-                    break 'copy;
-                }
-                start = i + 1;
+            let Some(seen) = line.push(buf[i]) else {
+                continue;
+            };
+            let extra = match seen {
+                Line::Error => marker.as_bytes(),
+                Line::Complete => &[],
+            };
+            if [&buf[start..=i], extra]
+                .iter()
+                .any(|part| writer.write_all(part).is_err())
+            {
+                break 'copy;
+            }
+            start = i + 1;
+            if seen == Line::Complete {
+                trim::cell_finished();
             }
         }
         if writer.write_all(&buf[start..n]).is_err() {
@@ -79,25 +94,43 @@ fn relay(mut reader: File, mut writer: File) {
     DRAINED.store(true, Ordering::SeqCst);
 }
 
-/// Tracks the current line just far enough to recognise evcxr's error line.
+/// The evcxr lines the relay acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Line {
+    /// A `?` in the cell returned an error.
+    Error,
+    /// The cell finished.
+    Complete,
+}
+
+/// Keeps the start of the current line, enough to recognise evcxr's lines.
 #[derive(Default)]
 struct LineWatch {
+    head: Vec<u8>,
     len: usize,
-    matches: bool,
 }
 
 impl LineWatch {
-    /// Feeds one byte; true when it ends an `EVCXR_ERROR_OCCURRED` line.
-    fn push(&mut self, byte: u8) -> bool {
+    const KEEP: usize = 32;
+
+    /// Feeds one byte; at the end of a line evcxr wrote, says which.
+    fn push(&mut self, byte: u8) -> Option<Line> {
         if byte == b'\n' {
-            let hit = self.matches && self.len == EVCXR_ERROR_LINE.len();
-            *self = LineWatch::default();
-            return hit;
+            let seen = match self.head.as_slice() {
+                _ if self.len != self.head.len() => None, // longer than any line watched for
+                EVCXR_ERROR_LINE => Some(Line::Error),
+                EVCXR_COMPLETE_LINE => Some(Line::Complete),
+                _ => None,
+            };
+            self.head.clear();
+            self.len = 0;
+            return seen;
         }
-        self.matches =
-            (self.len == 0 || self.matches) && EVCXR_ERROR_LINE.get(self.len) == Some(&byte);
+        if self.head.len() < Self::KEEP {
+            self.head.push(byte);
+        }
         self.len += 1;
-        false
+        None
     }
 }
 
@@ -120,11 +153,15 @@ extern "C" fn drain_at_exit() {
 
 #[cfg(test)]
 mod tests {
-    use super::LineWatch;
+    use super::{Line, LineWatch};
 
     fn hits(text: &[u8]) -> usize {
+        seen(text).iter().filter(|&&l| l == Line::Error).count()
+    }
+
+    fn seen(text: &[u8]) -> Vec<Line> {
         let mut watch = LineWatch::default();
-        text.iter().filter(|&&b| watch.push(b)).count()
+        text.iter().filter_map(|&b| watch.push(b)).collect()
     }
 
     #[test]
@@ -136,5 +173,17 @@ mod tests {
         assert_eq!(hits(b" EVCXR_ERROR_OCCURRED\n"), 0);
         assert_eq!(hits(b"EVCXR_ERROR\n"), 0);
         assert_eq!(hits(b"xEVCXR_ERROR_OCCURRED\n"), 0);
+        let long = [b"EVCXR_ERROR_OCCURRED".as_slice(), &[b'x'; 40], b"\n"].concat();
+        assert_eq!(hits(&long), 0);
+    }
+
+    #[test]
+    fn recognises_the_end_of_a_cell() {
+        assert_eq!(
+            seen(b"out\nEVCXR_ERROR_OCCURRED\nEVCXR_EXECUTION_COMPLETE\n"),
+            [Line::Error, Line::Complete]
+        );
+        assert_eq!(seen(b"EVCXR_EXECUTION_COMPLETE!\n"), []);
+        assert_eq!(seen(b"EVCXR_EXECUTION_COMPLETE"), []);
     }
 }
