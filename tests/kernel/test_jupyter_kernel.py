@@ -123,6 +123,41 @@ class NeurustKernelTests(jkt.KernelTests):
         results = [m for m in outputs if m["msg_type"] == "execute_result"]
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "true")
 
+    def test_interrupt_stops_fit_in_a_later_cell_and_keeps_the_model(self) -> None:
+        """The SIGINT handler is installed once, at start-up, in another copy of neurust than
+        the cell's: the interrupt flag must be process-wide for the cell's `fit` to see it."""
+        self.flush_channels()
+        setup = (
+            "let ix = Array2::from_shape_fn((4096, 32), |(i, j)| ((i * 7 + j) % 11) as f32 / 11.0);\n"
+            "let iy = Array1::from_shape_fn(4096, |i| (i % 3) as u8);\n"
+            "let mut inet = Sequential::with_seed(3);\n"
+            "inet.add(Flatten::new().input_shape([32]));\n"
+            'inet.add(Dense::new(64).activation("relu"));\n'
+            'inet.add(Dense::new(3).activation("softmax"));\n'
+            'inet.compile("adam", "sparse_categorical_crossentropy", &["accuracy"])?;'
+        )
+        reply, _ = self.execute_helper(setup, timeout=120)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        msg_id = self.kc.execute("inet.fit(&ix, &iy).epochs(100000).batch_size(8).run()?;")
+        shown = False
+        while not shown:  # the live display appears once training has begun
+            msg = self.kc.get_iopub_msg(timeout=120)
+            shown = (msg["parent_header"].get("msg_id") == msg_id
+                     and msg["msg_type"] in ("display_data", "update_display_data"))
+        self.km.interrupt_kernel()
+        reply = self.get_non_kernel_info_reply(timeout=30)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        content = reply["content"]
+        self.assertEqual(content["status"], "error")
+        self.assertEqual(content["ename"], "KeyboardInterrupt")
+        self.assertIn("training interrupted", content["evalue"])
+        self.assertNotIn("lost", content["evalue"])
+        self.flush_channels()
+        reply, outputs = self.execute_helper("(inet.count_params(), ix.nrows())")
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "(2307, 4096)")
+
     def test_comm_info_is_empty(self) -> None:
         self.flush_channels()
         msg_id = self.kc.comm_info()
