@@ -77,6 +77,12 @@ impl Error {
     }
 }
 
+/// Whether an error is about bytes handed to [`crate::parse`] rather than a file, so its advice
+/// must not be to delete a file.
+fn in_memory(path: &std::path::Path) -> bool {
+    path == std::path::Path::new(crate::parse::NAME)
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -96,11 +102,24 @@ impl fmt::Display for Error {
                 path,
                 expected,
                 found,
+            } if in_memory(path) => write!(
+                f,
+                "the bytes given are not a valid dataset file: expected {expected}, found {found}"
+            ),
+            Error::Invalid {
+                path,
+                expected,
+                found,
             } => write!(
                 f,
                 "{} is not a valid dataset file: expected {expected}, found {found}. \
                  Delete it and load again, or replace it with an intact copy",
                 path.display()
+            ),
+            Error::Gzip { path, source } if in_memory(path) => write!(
+                f,
+                "the bytes given are not readable gzip data ({source}); they are probably \
+                 truncated or corrupt"
             ),
             Error::Gzip { path, source } => write!(
                 f,

@@ -4,7 +4,7 @@
 //! Every header is validated against the bytes actually given: a header that claims more
 //! items than the data holds is an [`Error::Invalid`], never an allocation of the claimed
 //! size. Labels are returned as found; they are not checked against a number of classes.
-//! Errors name the input `<in-memory data>`.
+//! Errors speak of "the bytes given" and give no advice about files.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -15,7 +15,7 @@ use crate::idx::{self, Kind};
 use crate::{Error, Splits, npz};
 
 /// How errors name the input.
-const NAME: &str = "<in-memory data>";
+pub(crate) const NAME: &str = "<in-memory data>";
 
 /// The gzip magic; IDX files start with two zero bytes, so the two cannot be confused.
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -32,7 +32,9 @@ fn idx(bytes: &[u8], kind: Kind) -> Result<idx::Idx, Error> {
 /// file.extend([7u8; 28 * 28]);
 /// assert_eq!(neurust_datasets::parse::idx_images(&file)?.dim(), (1, 28, 28));
 /// file[7] = 200; // claims 200 images
-/// assert!(neurust_datasets::parse::idx_images(&file).is_err());
+/// let err = neurust_datasets::parse::idx_images(&file).unwrap_err().to_string();
+/// assert!(err.starts_with("the bytes given are not a valid dataset file"), "{err}");
+/// assert!(!err.contains("Delete it"), "{err}");
 /// # Ok::<(), neurust_datasets::Error>(())
 /// ```
 pub fn idx_images(bytes: &[u8]) -> Result<Array3<u8>, Error> {
