@@ -52,4 +52,5 @@ pub use model::{
 };
 pub use optimizers::{Adam, AdamW, IntoOptimizer, Optimizer, RmsProp, Sgd};
 pub use parallel::num_threads;
+pub use process::share_process_state;
 pub use rng::{Rng, set_random_seed};

@@ -49,6 +49,11 @@ pub fn num_threads() -> usize {
     team().workers.len() + 1
 }
 
+/// Starts the process's worker threads now, if no copy of this crate has yet.
+pub(crate) fn start_team() {
+    team();
+}
+
 /// The process's one team (see `crate::process`): every notebook cell links its own copy of this
 /// crate, and each would otherwise start, and never stop, its own workers.
 fn team() -> &'static Team {

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 pub fn init() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
+        neurust_nn::share_process_state();
         neurust_plot::live::install();
         install_sigint_handler();
     });

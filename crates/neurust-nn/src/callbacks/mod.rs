@@ -105,7 +105,7 @@ pub type ProgressFactory = fn(verbose: u8) -> Option<Box<dyn Callback>>;
 
 /// The registered factory, one per process (see `crate::process`): a notebook registers its
 /// live display once, at start-up, and every later cell's `fit` finds it.
-fn progress_factory() -> &'static RwLock<Option<ProgressFactory>> {
+pub(crate) fn progress_factory() -> &'static RwLock<Option<ProgressFactory>> {
     static THIS_COPY: OnceLock<&'static RwLock<Option<ProgressFactory>>> = OnceLock::new();
     crate::process::shared(&THIS_COPY, "PROGRESS_FACTORY", || RwLock::new(None))
 }

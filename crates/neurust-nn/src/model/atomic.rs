@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Distinguishes temporaries of saves running at once in one process (threads, or two cells:
 /// hence one counter per process, see `crate::process`).
-fn sequence() -> &'static AtomicU64 {
+pub(crate) fn sequence() -> &'static AtomicU64 {
     static THIS_COPY: OnceLock<&'static AtomicU64> = OnceLock::new();
     crate::process::shared(&THIS_COPY, "SAVE_SEQUENCE", || AtomicU64::new(0))
 }

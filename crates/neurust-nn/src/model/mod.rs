@@ -1,7 +1,7 @@
 //! The `Sequential` model: a stack of layers, compiled with an optimizer, a loss and metrics,
 //! trained by `fit`, queried by `evaluate` and `predict`, saved to one file.
 
-mod atomic;
+pub(crate) mod atomic;
 mod compile;
 mod fit;
 mod holdout;

@@ -108,6 +108,11 @@ pub fn set_random_seed(seed: u64) {
 }
 
 /// A seed from the global generator, or from the clock when no seed was set.
+/// Publishes the process-wide generator state now, if no copy of this crate has yet.
+pub(crate) fn share_state() {
+    global::with(|_| ());
+}
+
 pub(crate) fn next_seed() -> u64 {
     let drawn = global::with(|state| {
         state.map(|s| {
