@@ -5,9 +5,9 @@
 //! the next, SIGINT would stop only the `fit` of the cell that installed the handler, and every
 //! cell that trains would start its own worker threads. Instead, the first copy that needs such
 //! a value allocates it (never freed) and publishes its address, with the process id, in an
-//! environment variable named after the value and this crate's version; every later copy in
-//! the same process finds it there. Copies of one version are built from one compiled crate, so
-//! they agree on the value's layout; a magic word in front of it is checked before use.
+//! environment variable named after the value, its size and this crate's version; every later
+//! copy in the same process finds it there. In a notebook the copies are built from one compiled
+//! crate, so they agree on the value's layout; a magic word in front of it is checked before use.
 //!
 //! In a notebook, [`share_process_state`] publishes them all from the kernel's start-up code
 //! (`neurust::notebook::init`), before any user code runs, so two copies never race to publish
@@ -23,10 +23,13 @@ struct Tagged<T> {
     value: T,
 }
 
-fn variable(name: &str) -> String {
+/// The variable for the value `name` of type `T`: named after this crate's version and the
+/// value's size too, so a copy built differently never takes another's value for its own.
+fn variable<T>(name: &str) -> String {
     format!(
-        "NEURUST_{name}_V{}",
-        env!("CARGO_PKG_VERSION").replace('.', "_")
+        "NEURUST_{name}_V{}_{}",
+        env!("CARGO_PKG_VERSION").replace('.', "_"),
+        std::mem::size_of::<T>()
     )
 }
 
@@ -38,7 +41,7 @@ pub(crate) fn shared<T: Sync + 'static>(
     init: impl FnOnce() -> T,
 ) -> &'static T {
     slot.get_or_init(|| {
-        let var = variable(name);
+        let var = variable::<T>(name);
         // SAFETY: only this module writes these variables, with the address of a leaked
         // `Tagged<T>` for the same `name` (so the same `T`) made by a copy of this version.
         unsafe { published::<T>(&var) }.unwrap_or_else(|| publish(&var, init()))
@@ -111,13 +114,13 @@ mod tests {
         assert!(std::ptr::eq(a, b));
         a.store(8, Ordering::Relaxed);
         assert_eq!(b.load(Ordering::Relaxed), 8);
-        let entry = std::env::var(variable("TEST_COUNTER")).expect("published");
+        let entry = std::env::var(variable::<AtomicU32>("TEST_COUNTER")).expect("published");
         assert!(entry.starts_with(&format!("{}:", std::process::id())));
     }
 
     #[test]
     fn an_entry_from_another_process_or_without_the_magic_is_ignored() {
-        let var = variable("TEST_FOREIGN");
+        let var = variable::<u64>("TEST_FOREIGN");
         // SAFETY: test-only variables, not read concurrently by anything else.
         unsafe { std::env::set_var(&var, format!("{}:1000", std::process::id() + 1)) };
         assert!(unsafe { published::<u64>(&var) }.is_none());
