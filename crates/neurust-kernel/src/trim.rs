@@ -47,9 +47,7 @@ fn cell_library_mappings(maps: &str) -> impl Iterator<Item = std::ops::Range<usi
         let mut fields = line.split_whitespace();
         let range = fields.next()?;
         let path = fields.nth(4)?;
-        let name = path.rsplit('/').next()?;
-        let number = name.strip_prefix("libcode_")?.strip_suffix(".so")?;
-        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        if !is_cell_library(path.rsplit('/').next()?) {
             return None;
         }
         let (start, end) = range.split_once('-')?;
@@ -57,6 +55,13 @@ fn cell_library_mappings(maps: &str) -> impl Iterator<Item = std::ops::Range<usi
         let end = usize::from_str_radix(end, 16).ok()?;
         (start < end).then_some(start..end)
     })
+}
+
+/// Whether a file name is one of evcxr's cell libraries: `libcode_<n>.so`.
+pub fn is_cell_library(name: &str) -> bool {
+    name.strip_prefix("libcode_")
+        .and_then(|rest| rest.strip_suffix(".so"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn page_out(range: std::ops::Range<usize>) {

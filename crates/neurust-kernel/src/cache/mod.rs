@@ -117,29 +117,21 @@ fn acquire_in(root: &Path, key: &str) -> Result<Slot> {
 
 /// Removes the cell libraries (`libcode_<n>.so`, one per cell, loaded once) that the slot's
 /// previous session left in `target/<triple>/debug`. Nothing reads them again, and a long
-/// session leaves hundreds; cargo's own outputs stay. Returns how many were removed.
-fn prune_cell_libraries(slot: &Path) -> usize {
+/// session leaves hundreds; cargo's own outputs stay.
+fn prune_cell_libraries(slot: &Path) {
     let Ok(triples) = std::fs::read_dir(slot.join("target")) else {
-        return 0;
+        return;
     };
-    let mut removed = 0;
     for triple in triples.flatten() {
         let Ok(files) = std::fs::read_dir(triple.path().join("debug")) else {
             continue;
         };
         for file in files.flatten() {
-            let name = file.file_name();
-            let name = name.to_string_lossy();
-            let is_cell = name
-                .strip_prefix("libcode_")
-                .and_then(|rest| rest.strip_suffix(".so"))
-                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-            if is_cell && std::fs::remove_file(file.path()).is_ok() {
-                removed += 1;
+            if crate::trim::is_cell_library(&file.file_name().to_string_lossy()) {
+                let _ = std::fs::remove_file(file.path());
             }
         }
     }
-    removed
 }
 
 /// Writes through a temporary file and a rename, so a kernel starting at the same moment never
