@@ -1,10 +1,12 @@
 """Fault 3: the build cache damaged between kernel starts (a deleted cache is the cold start of
 test_cold_cache.py). Each test damages a copy of the warm slot in a private cache root
 (NEURUST_CACHE_DIR), so a repair can be incremental. The next start must repair or rebuild and
-reach a working first neurust cell within a bound; it must not wedge.
+reach a working first neurust cell within a bound; it must not wedge. Caches that older
+toolchains or kernel versions left behind are removed once unused for 30 days.
 """
 import os
 import re
+import time
 from pathlib import Path
 
 from conftest import copy_slot
@@ -72,3 +74,31 @@ def test_garbled_cache_metadata_is_repaired(warm_slot, private_root, logs):
     start_and_check(private_root, logs / "metadata.log", "cache: lock/metadata garbled")
     # The kernel rewrote its own configuration files.
     assert b"[evcxr]" in (key / "evcxr-config" / "evcxr.toml").read_bytes()
+
+
+def old_key(root: Path, name: str, days_unused: float) -> Path:
+    """A cache key directory as an older toolchain or kernel version leaves it."""
+    base = root / name
+    (base / "slot-0" / "target").mkdir(parents=True)
+    (base / "slot-0" / "target" / "libold.rlib").write_bytes(os.urandom(4096))
+    (base / "slot-0.lock").touch()
+    stamp = base / "last-used"
+    stamp.touch()
+    then = time.time() - days_unused * 86400
+    os.utime(stamp, (then, then))
+    return base
+
+
+def test_caches_unused_for_30_days_are_removed_at_start(warm_slot, private_root, logs):
+    # Disk that fills over upgrades: every toolchain or kernel version gets a new key.
+    copy_slot(warm_slot, private_root)
+    stale = old_key(private_root, "rustc-1.80.0-0123456789abcdef", 45)
+    recent = old_key(private_root, "rustc-1.94.0-fedcba9876543210", 2)
+    start_and_check(private_root, logs / "stale.log", "cache: a key unused for 45 days")
+    deadline = time.monotonic() + 30
+    while stale.exists() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not stale.exists(), "the cache unused for 45 days is still there"
+    assert (recent / "slot-0" / "target" / "libold.rlib").exists(), "a recent cache was removed"
+    assert "removed the build cache rustc-1.80.0-0123456789abcdef" in (
+        logs / "stale.log").read_text()

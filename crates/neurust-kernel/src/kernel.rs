@@ -58,6 +58,15 @@ pub fn run(connection_file: &Path) -> Result<()> {
         let shared = Arc::new(Shared::default());
         let history = Arc::new(Mutex::new(History::default()));
         let slot = Arc::new(slot);
+        let pruning = Arc::clone(&slot);
+        std::thread::spawn(move || {
+            for key in pruning.prune_stale_keys() {
+                let days = cache::STALE_AFTER.as_secs() / 86_400;
+                log(&format!(
+                    "removed the build cache {key}: unused for over {days} days"
+                ));
+            }
+        });
         let engine = {
             let (outbox, shared, history) = (outbox.clone(), shared.clone(), history.clone());
             let (slot, filling, outbox_ready) =

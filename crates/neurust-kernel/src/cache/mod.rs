@@ -94,6 +94,7 @@ fn acquire_in(root: &Path, key: &str) -> Result<Slot> {
     let base = root.join(key);
     write_if_changed(&base.join(".cargo").join("config.toml"), CARGO_CONFIG)?;
     write_if_changed(&base.join("evcxr-config").join("evcxr.toml"), EVCXR_TOML)?;
+    prune::mark_used(&base);
     for n in 0..MAX_SLOTS {
         let dir = base.join(format!("slot-{n}"));
         let Some(lock) = try_lock(&base.join(format!("slot-{n}.lock")))? else {
@@ -113,6 +114,19 @@ fn acquire_in(root: &Path, key: &str) -> Result<Slot> {
         "all {MAX_SLOTS} cache slots under {} are in use",
         base.display()
     )
+}
+
+impl Slot {
+    /// Removes the other keys' caches that no kernel has used for [`STALE_AFTER`].
+    /// Returns their names.
+    pub fn prune_stale_keys(&self) -> Vec<String> {
+        match (self.base.parent(), self.base.file_name()) {
+            (Some(root), Some(key)) => {
+                prune::prune_stale_keys(root, &key.to_string_lossy(), STALE_AFTER)
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Removes the cell libraries (`libcode_<n>.so`, one per cell, loaded once) that the slot's
@@ -160,7 +174,9 @@ fn private_dir(dir: &Path) -> Result<()> {
 }
 
 mod fill;
+mod prune;
 pub use fill::forget_neurust;
 use fill::try_lock;
+pub use prune::STALE_AFTER;
 #[cfg(test)]
 mod tests;
