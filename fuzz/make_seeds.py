@@ -139,3 +139,13 @@ write("fuzz_model_file", "model", b"\x01" + safetensors(weights, json.dumps(mode
 uncompiled = dict(model, compile=None, input_shape=[4], layers=[dense("dense", 2, "sigmoid", [4])])
 small = [("dense/kernel", [4, 2]), ("dense/bias", [2])]
 write("fuzz_model_file", "uncompiled", b"\x01" + safetensors(small, json.dumps(uncompiled)))
+# Near the loader's size checks: a shape declared only by the first layer, an input dimension of
+# 0 (weightless whatever the units), and two layers sharing one name (and so one tensor).
+first_layer_shape = dict(uncompiled, input_shape=None)
+write("fuzz_model_file", "shape_from_first_layer",
+      b"\x01" + safetensors(small, json.dumps(first_layer_shape)))
+no_bias = {"class_name": "Dense", "config": {"name": "d", "units": 3, "use_bias": False}}
+zero_dim = dict(uncompiled, input_shape=[0], layers=[no_bias])
+write("fuzz_model_file", "zero_dim_input", b"\x01" + safetensors([("d/kernel", [0, 3])], json.dumps(zero_dim)))
+shared_name = dict(uncompiled, input_shape=[3], layers=[no_bias, no_bias])
+write("fuzz_model_file", "shared_name", b"\x01" + safetensors([("d/kernel", [3, 3])], json.dumps(shared_name)))

@@ -85,6 +85,39 @@ fn absurd_input_shapes_are_an_error_not_an_allocation() {
 }
 
 #[test]
+fn layers_sharing_a_name_cannot_reuse_one_tensor() {
+    // Each layer of the same name would pass the size check on the one tensor, then be built
+    // with weights of its own: 10,000 layers on a 1 MB tensor would allocate ~30 GiB (100 here,
+    // so that a regression fails the test rather than the machine).
+    let layers: Vec<Value> = (0..100)
+        .map(|_| json!({"class_name": "Dense", "config": {"name": "d", "units": 512, "use_bias": false}}))
+        .collect();
+    let meta = json!({"input_shape": [512], "layers": layers});
+    let err = load_err(&file(&meta, &[("d/kernel", Dtype::F32, &[512, 512])]));
+    assert!(err.contains("two layers are named \"d\""), "{err}");
+}
+
+#[test]
+fn a_shape_declared_by_the_first_layer_is_checked_too() {
+    // No model-level input shape: the first layer's own is the one the model is built for.
+    let huge = json!({"class_name": "Dense",
+        "config": {"name": "dense", "units": 1_000_000_000_000u64, "input_shape": [4]}});
+    let err = load_err(&file(&json!({"layers": [huge]}), &[]));
+    assert!(
+        err.contains("layer dense needs 5000000000000 weights"),
+        "{err}"
+    );
+    let fits =
+        json!({"class_name": "Dense", "config": {"name": "dense", "units": 3, "input_shape": [4]}});
+    let model = Sequential::load_from_bytes(&file(&json!({"layers": [fits]}), SMALL)).unwrap();
+    assert_eq!(
+        model.count_params(),
+        15,
+        "built at load, from the file's weights"
+    );
+}
+
+#[test]
 fn weights_of_another_type_or_size_are_refused() {
     let meta = json!({"input_shape": [4], "layers": [dense("dense", 3)]});
     let f64s: &[(&str, Dtype, &[usize])] = &[
@@ -114,4 +147,18 @@ fn a_model_without_weights_round_trips() {
     let loaded = Sequential::load_from_bytes(&bytes).unwrap();
     assert_eq!(loaded.input_shape(), Some(vec![2, 3]));
     assert_eq!(loaded.layers().count(), 2);
+}
+
+#[test]
+fn an_empty_input_dimension_cannot_hide_a_huge_layer() {
+    // With 0 inputs a Dense layer holds 0 weights whatever its units, so the size check alone
+    // would pass and the first predict would allocate 10^12 outputs per sample.
+    let dense = json!({"class_name": "Dense",
+        "config": {"name": "dense", "units": 1_000_000_000_000u64, "use_bias": false}});
+    let meta = json!({"input_shape": [0], "layers": [dense]});
+    let err = load_err(&file(
+        &meta,
+        &[("dense/kernel", Dtype::F32, &[0, 1_000_000_000_000])],
+    ));
+    assert!(err.contains("has a dimension of 0"), "{err}");
 }

@@ -69,7 +69,15 @@ fn load(bytes: &[u8], what: &str) -> Result<Sequential> {
             .ok_or_else(|| bad("a layer without class_name".into()))?;
         model.layers.push(from_config(class, &layer["config"])?);
     }
-    if let Some(shape) = shape_from_json(config.get("input_shape")) {
+    if let Some(dup) = model.duplicate_layer_name() {
+        return Err(bad(format!(
+            "two layers are named \"{dup}\" (each layer's weights are found by its name)"
+        )));
+    }
+    // The shape the model was built for, else the one its first layer declares: either way
+    // the model is built here, so the sizes must be checked here.
+    let shape = shape_from_json(config.get("input_shape")).or_else(|| model.input_shape());
+    if let Some(shape) = shape {
         check_sizes(&model, &shape, &tensors).map_err(|e| match e {
             Error::Io(msg) => bad(msg),
             other => other,

@@ -22,11 +22,9 @@ impl Sequential {
     /// failure the temporary is removed and an existing file under `path` is kept).
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        let mut names = std::collections::HashSet::new();
-        if let Some(dup) = self.layers.iter().find(|l| !names.insert(l.name())) {
+        if let Some(dup) = self.duplicate_layer_name() {
             return Err(Error::invalid(format!(
-                "two layers are named \"{}\"; names must be unique to save",
-                dup.name()
+                "two layers are named \"{dup}\"; names must be unique to save"
             )));
         }
         let bytes: Vec<(String, Vec<usize>, Vec<u8>)> = self
@@ -68,5 +66,15 @@ impl Sequential {
             })
         });
         json!({"format_version": 1, "name": self.name, "input_shape": self.input_shape(), "layers": layers, "compile": compile})
+    }
+
+    /// The first layer name used twice: a file names its weights `layer/param`, so names
+    /// must be unique to save, and a file that repeats one is refused by the loader.
+    pub(super) fn duplicate_layer_name(&self) -> Option<&str> {
+        let mut names = std::collections::HashSet::new();
+        self.layers
+            .iter()
+            .map(|l| l.name())
+            .find(|name| !names.insert(*name))
     }
 }

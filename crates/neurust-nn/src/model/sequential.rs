@@ -93,7 +93,16 @@ impl Sequential {
     }
 
     /// Each layer's per-sample output shape for an input shape; the first error stops it.
+    /// An input dimension of 0 is an error: no layer makes a 0 from a non-zero size, so every
+    /// layer then sees at least one value per sample (and a Dense layer's weight count bounds
+    /// its output size, which the model-file loader relies on).
     pub(crate) fn output_shapes(&self, input: &[usize]) -> Result<Vec<Vec<usize>>> {
+        if input.contains(&0) {
+            return Err(Error::invalid(format!(
+                "the input shape {} has a dimension of 0; every dimension must be at least 1",
+                fmt_shape("n", input)
+            )));
+        }
         let mut shape = input.to_vec();
         let mut out = Vec::with_capacity(self.layers.len());
         for layer in &self.layers {
