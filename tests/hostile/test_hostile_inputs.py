@@ -118,3 +118,18 @@ def test_a_cell_sent_after_an_error_reply_runs(kernel):
     assert all(first == "error" for first, _ in pairs), pairs
     aborted = sum(then == "aborted" for _, then in pairs)
     assert aborted == 0, f"{aborted} of {len(pairs)} cells sent right after an error were aborted"
+
+
+def test_cells_queued_behind_an_error_are_aborted(kernel):
+    """The other half of stop_on_error: requests already queued when a cell fails are answered
+    "aborted" without running (the second is sent before the first has even compiled)."""
+    sock = kernel.wire.socket("shell")
+    try:
+        failing = kernel.wire.send_execute(sock, 'panic!("stop the queue")')
+        queued = [kernel.wire.send_execute(sock, "let hostile_queued_ran = true;") for _ in range(2)]
+        statuses = [kernel.wire.status_of(sock, m) for m in [failing, *queued]]
+        after = kernel.wire.execute(sock, "1 + 1")
+    finally:
+        sock.close(linger=0)
+    assert statuses == ["error", "aborted", "aborted"], statuses
+    assert after == "ok", "a cell sent after the error reply runs"

@@ -86,16 +86,25 @@ class Wire:
 
     def execute(self, sock, code, timeout=120):
         """Sends an execute_request (stop_on_error) on `sock`; returns its reply's status."""
+        return self.status_of(sock, self.send_execute(sock, code), timeout)
+
+    def send_execute(self, sock, code):
+        """Sends an execute_request (stop_on_error) on `sock` without waiting; returns its id."""
         head = header("execute_request")
         content = {"code": code, "silent": False, "store_history": True,
                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}
         sock.send_multipart(self.frames("execute_request", content, head=head))
+        return head["msg_id"]
+
+    def status_of(self, sock, msg_id, timeout=120):
+        """Waits on `sock` for the execute_reply to `msg_id`; returns its status. Replies to
+        other requests that arrive first are passed over."""
         deadline = time.monotonic() + timeout
         while sock.poll(max(0, int((deadline - time.monotonic()) * 1000))):
             reply = decode(sock.recv_multipart())
-            if reply["msg_type"] == "execute_reply" and reply["parent"] == head["msg_id"]:
+            if reply["msg_type"] == "execute_reply" and reply["parent"] == msg_id:
                 return reply["content"].get("status")
-        raise TimeoutError(f"no execute_reply to {code!r} within {timeout} s")
+        raise TimeoutError(f"no execute_reply to {msg_id} within {timeout} s")
 
 
 def collect(sock, done, wait, grace):

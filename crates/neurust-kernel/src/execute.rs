@@ -46,14 +46,13 @@ impl Engine {
             .filter(|name| !name.starts_with("_neurust"))
             .collect();
 
-        let generation = self.shared.begin();
+        self.shared.begin();
         let result = self.run_cell(&code, &parent, allow_stdin);
         self.shared.end();
         self.forwarder.flush();
         let interrupted = self.shared.interrupted();
         let panic = self.shared.take_panic();
         let user_error = self.shared.take_user_error();
-        let _ = generation;
 
         let failure = match result {
             Ok(outputs) => {

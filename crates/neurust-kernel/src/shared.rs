@@ -83,12 +83,13 @@ impl Shared {
             .then(|| last.trim().to_owned())
     }
 
-    /// Marks the start of an execution and returns its generation.
-    pub fn begin(&self) -> u64 {
+    /// Marks the start of an execution: a new generation, so an interrupt watchdog left from
+    /// an earlier cell never acts on this one.
+    pub fn begin(&self) {
         self.take_user_error();
         self.interrupted.store(false, Ordering::SeqCst);
         self.busy.store(true, Ordering::SeqCst);
-        self.generation.fetch_add(1, Ordering::SeqCst) + 1
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     pub fn end(&self) {

@@ -63,7 +63,7 @@ fn a_target_that_is_a_directory_keeps_it_and_leaves_no_temporary() {
 }
 
 #[test]
-fn a_failed_save_keeps_the_earlier_model() {
+fn a_refused_save_keeps_the_earlier_model() {
     let dir = scratch("keep");
     let target = dir.join("model.safetensors");
     let first = small_model(1, 0.0);

@@ -95,14 +95,15 @@ impl Slot {
     }
 
     /// Records how the preload ended: a slot becomes a source other kernels may copy only when
-    /// it succeeded (a failed preload may have left broken outputs behind).
+    /// it succeeded (a failed preload may have left broken outputs behind). The ready marker is
+    /// written before the building one goes, so a waiting kernel never sees the slot as neither.
     pub fn mark_ready(&self, succeeded: bool) {
-        let _ = std::fs::remove_file(self.dir.join(BUILDING_MARKER));
         if succeeded {
             let _ = std::fs::write(self.dir.join(READY_MARKER), b"");
         } else {
             let _ = std::fs::remove_file(self.dir.join(READY_MARKER));
         }
+        let _ = std::fs::remove_file(self.dir.join(BUILDING_MARKER));
     }
 }
 

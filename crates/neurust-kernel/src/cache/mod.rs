@@ -49,15 +49,22 @@ pub struct Slot {
 /// How long a kernel waits for another kernel's first build before building itself.
 const BUILD_WAIT: Duration = Duration::from_secs(20 * 60);
 
+/// `NEURUST_CACHE_DIR`, else `$XDG_CACHE_HOME/neurust/kernel`, else
+/// `~/.cache/neurust/kernel`; with neither variable set, a directory of this user's own in the
+/// temporary directory (named after the user id: a shared name there could be made first by
+/// someone else).
 pub fn root() -> PathBuf {
     if let Some(dir) = std::env::var_os("NEURUST_CACHE_DIR") {
         return PathBuf::from(dir);
     }
     let base = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("neurust").join("kernel")
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")));
+    match base {
+        Some(base) => base.join("neurust").join("kernel"),
+        // SAFETY: geteuid has no preconditions.
+        None => std::env::temp_dir().join(format!("neurust-kernel-{}", unsafe { libc::geteuid() })),
+    }
 }
 
 /// Identifies compatible builds: rustc's version, evcxr, this kernel and the facade location.
@@ -91,6 +98,9 @@ pub fn acquire(key: &str) -> Result<Slot> {
 }
 
 fn acquire_in(root: &Path, key: &str) -> Result<Slot> {
+    private_dir(root)?;
+    // SAFETY: geteuid has no preconditions.
+    owned_and_private(root, unsafe { libc::geteuid() })?;
     let base = root.join(key);
     write_if_changed(&base.join(".cargo").join("config.toml"), CARGO_CONFIG)?;
     write_if_changed(&base.join("evcxr-config").join("evcxr.toml"), EVCXR_TOML)?;
@@ -171,6 +181,26 @@ fn private_dir(dir: &Path) -> Result<()> {
         .mode(0o700)
         .create(dir)
         .with_context(|| dir.display().to_string())
+}
+
+/// Checks that `dir` belongs to `uid` (the kernel loads code compiled there) and takes
+/// group and other permissions away from it if it has any (caches made by early versions).
+fn owned_and_private(dir: &Path, uid: u32) -> Result<()> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let meta = std::fs::metadata(dir).with_context(|| dir.display().to_string())?;
+    if meta.uid() != uid {
+        bail!(
+            "the build cache {} belongs to another user (uid {}, not {uid}); set \
+             NEURUST_CACHE_DIR to a directory of your own",
+            dir.display(),
+            meta.uid()
+        );
+    }
+    if meta.mode() & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| dir.display().to_string())?;
+    }
+    Ok(())
 }
 
 mod fill;

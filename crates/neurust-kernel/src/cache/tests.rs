@@ -73,12 +73,23 @@ fn a_builder_that_gives_up_stops_the_wait() {
     let root = temp_root("quit");
     let builder = building_slot(&root);
     let waiter = acquire_in(&root, "k").expect("second slot");
-    let started = Instant::now();
-    let filled = std::thread::spawn(move || waiter.fill_within(Duration::from_secs(60), |_| {}));
-    std::thread::sleep(Duration::from_millis(700));
+    let (told_tx, told_rx) = std::sync::mpsc::channel();
+    let filled = std::thread::spawn(move || {
+        waiter.fill_within(Duration::from_secs(60), |b| {
+            told_tx.send(b.to_path_buf()).expect("send");
+        })
+    });
+    let waited_for = told_rx
+        .recv()
+        .expect("the second kernel waits for the builder");
+    assert_eq!(waited_for, builder.dir);
+    let quit = Instant::now();
     drop(builder); // exits without marking the slot ready
     assert_eq!(filled.join().expect("fill"), None);
-    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(
+        quit.elapsed() < Duration::from_secs(10),
+        "the wait ended soon after the builder quit, not at its 60 s limit"
+    );
     let _ = std::fs::remove_dir_all(&root);
 }
 
@@ -193,4 +204,23 @@ fn taking_a_slot_removes_the_previous_sessions_cell_libraries_only() {
     }
     drop(slot);
     let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_cache_root_must_be_this_users_and_is_made_private() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let root = temp_root("owner");
+    std::fs::create_dir_all(&root).expect("root");
+    std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let uid = std::fs::metadata(&root).expect("meta").uid();
+    let err = owned_and_private(&root, uid + 1).expect_err("another user's root is refused");
+    assert!(err.to_string().contains("belongs to another user"), "{err}");
+    drop(acquire_in(&root, "k").expect("this user's root is used"));
+    let mode = std::fs::metadata(&root).expect("meta").permissions().mode();
+    assert_eq!(
+        mode & 0o777,
+        0o700,
+        "group and other permissions taken away"
+    );
+    std::fs::remove_dir_all(&root).expect("clean up");
 }

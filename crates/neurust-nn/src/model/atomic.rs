@@ -1,8 +1,10 @@
 //! Writing a file so that it appears whole or not at all: the bytes go to a temporary next to
 //! the target (same directory, so the final rename cannot cross file systems), are flushed to
-//! disk, and only then renamed over the target. On any failure (no such directory, read-only
-//! file system, disk full half-way) the temporary is removed and an existing file under the
-//! target name is left untouched.
+//! disk, and only then renamed over the target. On a failure the process sees (no such
+//! directory, read-only file system, disk full half-way) the temporary is removed and an
+//! existing file under the target name is left untouched. A process killed while writing
+//! leaves its temporary (`<name>.tmp-<pid>-<n>`) behind, never a partial target; a later save
+//! passes over such a leftover.
 
 use std::fs::{self, File, OpenOptions};
 use std::io;
@@ -36,9 +38,7 @@ pub(crate) fn write_atomically(
             "the path names no file",
         ));
     }
-    let tmp = temporary_for(path);
-    // `create_new`: never truncate a file this call did not create.
-    let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+    let (tmp, mut file) = create_temporary(path)?;
     let written = write(&mut file)
         .and_then(|()| file.sync_all())
         .and_then(|()| {
@@ -49,6 +49,20 @@ pub(crate) fn write_atomically(
         let _ = fs::remove_file(&tmp);
     }
     written
+}
+
+/// Creates a fresh temporary for `path`. `create_new`: never truncate a file this call did not
+/// create, such as one left by a killed process whose pid this process now has.
+fn create_temporary(path: &Path) -> io::Result<(PathBuf, File)> {
+    let mut tries = 0;
+    loop {
+        let tmp = temporary_for(path);
+        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 1000 => tries += 1,
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -115,6 +129,29 @@ mod tests {
         write_atomically(&target, |f| f.write_all(b"bytes")).unwrap_err();
         assert_eq!(entries(&dir), ["model.safetensors"]);
         assert!(target.join("inside").is_dir());
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn temporaries_left_by_a_killed_process_are_passed_over() {
+        let dir = scratch("leftover");
+        let target = dir.join("model.safetensors");
+        let next = sequence().load(Ordering::Relaxed);
+        for n in next..next + 50 {
+            let name = format!("model.safetensors.tmp-{}-{n}", std::process::id());
+            fs::write(dir.join(name), b"someone else's").unwrap();
+        }
+        write_atomically(&target, |f| f.write_all(b"model")).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), b"model");
+        let leftovers = entries(&dir).into_iter().filter(|n| n.contains(".tmp-"));
+        for name in leftovers.collect::<Vec<_>>() {
+            assert_eq!(
+                fs::read(dir.join(&name)).unwrap(),
+                b"someone else's",
+                "{name}"
+            );
+        }
+        assert_eq!(entries(&dir).len(), 51);
         fs::remove_dir_all(&dir).unwrap();
     }
 
