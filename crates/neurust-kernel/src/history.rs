@@ -2,17 +2,20 @@
 
 use crate::message::Message;
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 const SESSION: i64 = 1;
 
+/// Inputs are shared, so the snapshot a history request works on costs a pointer per cell,
+/// however long the cells.
 #[derive(Default, Clone)]
 pub struct History {
-    entries: Vec<(i64, String)>,
+    entries: Vec<(i64, Arc<str>)>,
 }
 
 impl History {
     pub fn push(&mut self, line: i64, input: &str) {
-        self.entries.push((line, input.to_owned()));
+        self.entries.push((line, input.into()));
     }
 
     pub fn reply(&self, request: &Message) -> Value {
@@ -21,7 +24,7 @@ impl History {
             .int_field("n")
             .and_then(|n| usize::try_from(n).ok())
             .unwrap_or(usize::MAX);
-        let chosen: Vec<&(i64, String)> = match request.str_field("hist_access_type") {
+        let chosen: Vec<&(i64, Arc<str>)> = match request.str_field("hist_access_type") {
             Some("tail") => tail(self.entries.iter().collect(), n),
             Some("range") => {
                 let start = request.int_field("start").unwrap_or(0);
@@ -35,7 +38,7 @@ impl History {
             Some("search") => {
                 let pattern = request.str_field("pattern").unwrap_or("*");
                 let unique = request.bool_field("unique", false);
-                let mut found: Vec<&(i64, String)> = self
+                let mut found: Vec<&(i64, Arc<str>)> = self
                     .entries
                     .iter()
                     .filter(|(_, input)| glob_match(pattern, input))
@@ -43,7 +46,7 @@ impl History {
                 if unique {
                     let mut seen = std::collections::HashSet::new();
                     found.reverse();
-                    found.retain(|(_, input)| seen.insert(input.as_str()));
+                    found.retain(|(_, input)| seen.insert(input.as_ref()));
                     found.reverse();
                 }
                 tail(found, n)
@@ -53,6 +56,7 @@ impl History {
         let history: Vec<Value> = chosen
             .into_iter()
             .map(|(line, input)| {
+                let input: &str = input;
                 if output {
                     json!([SESSION, line, [input, Value::Null]])
                 } else {
