@@ -171,3 +171,25 @@ fn set_weights_checks_count_and_shapes() {
     w.push(ndarray::ArrayD::zeros(vec![4]));
     assert!(message(model.set_weights(w)).contains("weights of dense_1/bias"));
 }
+
+#[test]
+fn a_layer_too_big_for_the_machine_is_an_error_and_builds_nothing() {
+    // A mistyped width: 784 × 10^12 weights is beyond any address space, so this fails the
+    // same way on every machine, instead of aborting the process (and, in a notebook, losing
+    // every variable with it).
+    let mut model = Sequential::with_seed(3);
+    model
+        .add(Flatten::new().input_shape([28, 28]))
+        .add(Dense::new(16).activation("relu"))
+        .add(Dense::new(1_000_000_000_000).activation("softmax"));
+    let msg = message(model.compile("adam", "sparse_categorical_crossentropy", &["accuracy"]));
+    assert!(
+        msg.contains("dense_1: its 16 × 1000000000000 kernel")
+            && msg.contains("cannot be allocated"),
+        "{msg}"
+    );
+    assert!(
+        model.get_weights().is_empty(),
+        "the layer built before it is undone"
+    );
+}

@@ -13,7 +13,7 @@ pub use flatten::Flatten;
 
 use ndarray::{ArrayD, ArrayView2, ArrayViewMut2};
 
-use crate::{Activation, Result, Rng};
+use crate::{Activation, Error, Result, Rng};
 
 /// A trainable tensor and its gradient, both of the same shape.
 #[derive(Debug, Clone)]
@@ -27,12 +27,30 @@ pub struct Param {
 }
 
 impl Param {
-    pub(crate) fn zeros(name: &'static str, shape: &[usize]) -> Self {
-        Param {
+    /// Zero values and gradient for `layer`'s tensor `name`. A size the machine cannot hold
+    /// (say, a mistyped `Dense::new(256_000_000)`) is an error, not an aborted process.
+    pub(crate) fn zeros(layer: &str, name: &'static str, shape: &[usize]) -> Result<Self> {
+        let too_big = || {
+            let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+            Error::invalid(format!(
+                "{layer}: its {} {name} ({} values, and as many gradients) cannot be allocated \
+                 on this machine; check the layer's size",
+                dims.join(" × "),
+                shape.iter().map(|&d| d as f64).product::<f64>()
+            ))
+        };
+        let zeros = || -> Option<ArrayD<f32>> {
+            let n = shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d))?;
+            let mut values = Vec::new();
+            values.try_reserve_exact(n).ok()?;
+            values.resize(n, 0.0);
+            ArrayD::from_shape_vec(shape, values).ok()
+        };
+        Ok(Param {
             name,
-            value: ArrayD::zeros(shape),
-            grad: ArrayD::zeros(shape),
-        }
+            value: zeros().ok_or_else(too_big)?,
+            grad: zeros().ok_or_else(too_big)?,
+        })
     }
 
     /// The values and gradient as flat slices (both are always in standard layout).
@@ -77,6 +95,9 @@ pub trait Layer: Send {
     fn build(&mut self, _input: &[usize], _rng: &mut Rng) -> Result<()> {
         Ok(())
     }
+    /// Drops the weights `build` made: the model does so when a later layer fails to build,
+    /// so a failed build leaves every layer as it was.
+    fn unbuild(&mut self) {}
     /// True when the layer leaves its input unchanged in this mode (the model then skips it).
     fn is_identity(&self, _training: bool) -> bool {
         false

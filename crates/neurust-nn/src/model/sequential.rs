@@ -139,11 +139,15 @@ impl Sequential {
                 "the model has no layers: add some with model.add(...)",
             ));
         }
-        self.output_shapes(per_sample)?;
-        let mut shape = per_sample.to_vec();
-        for layer in &mut self.layers {
-            layer.build(&shape, &mut self.rng)?;
-            shape = layer.output_shape(&shape)?;
+        let shapes = self.output_shapes(per_sample)?;
+        let inputs = std::iter::once(per_sample).chain(shapes.iter().map(Vec::as_slice));
+        let rng = self.rng.clone();
+        for (built, (layer, input)) in self.layers.iter_mut().zip(inputs).enumerate() {
+            if let Err(e) = layer.build(input, &mut self.rng) {
+                self.layers[..built].iter_mut().for_each(|l| l.unbuild());
+                self.rng = rng;
+                return Err(e);
+            }
         }
         self.input_shape = Some(per_sample.to_vec());
         Ok(())

@@ -161,14 +161,14 @@ impl Layer for Dense {
         self.output_shape(input)?;
         self.resolved = self.activation.resolve()?;
         let fan_in = input[0];
-        let mut kernel = Param::zeros("kernel", &[fan_in, self.units]);
+        let mut kernel = Param::zeros(&self.name, "kernel", &[fan_in, self.units])?;
         let (values, _) = kernel.slices();
         self.kernel_init
             .clone()?
             .fill(values, fan_in, self.units, rng);
         self.kernel = Some(kernel);
         self.bias = if self.use_bias {
-            let mut bias = Param::zeros("bias", &[self.units]);
+            let mut bias = Param::zeros(&self.name, "bias", &[self.units])?;
             self.bias_init
                 .clone()?
                 .fill(bias.slices().0, fan_in, self.units, rng);
@@ -177,6 +177,11 @@ impl Layer for Dense {
             None
         };
         Ok(())
+    }
+
+    fn unbuild(&mut self) {
+        self.kernel = None;
+        self.bias = None;
     }
 
     fn output_activation(&self) -> Option<Activation> {
