@@ -64,16 +64,19 @@ fn calls_in_the_wrong_order_say_what_to_do() {
     let mut model = Sequential::new();
     model.add(Flatten::new()).add(Dense::new(3));
     assert!(message(model.fit(&x, &y).verbose(0).run()).contains("call model.compile("));
-    assert!(message(model.predict(&x)).contains("input shape is not known"));
+    assert_eq!(
+        model.predict(&x).unwrap().dim(),
+        (8, 3),
+        "predict builds a model not built yet, as Keras does"
+    );
+    let other = Array2::<f32>::zeros((2, 16));
+    let msg = message(model.predict(&other));
+    assert!(msg.contains("expected (n, 4, 4), got (2, 16)"), "{msg}");
     model
         .compile("adam", "sparse_categorical_crossentropy", &["accuracy"])
         .unwrap();
     model.fit(&x, &y).verbose(0).run().unwrap();
-    assert_eq!(
-        model.predict(&x).unwrap().dim(),
-        (8, 3),
-        "the first fit built the model"
-    );
+    assert_eq!(model.predict(&x).unwrap().dim(), (8, 3));
 }
 
 #[test]

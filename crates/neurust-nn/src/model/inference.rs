@@ -93,14 +93,20 @@ pub(crate) fn evaluate_rows(
 }
 
 impl Sequential {
+    /// `x` as rows of features, checked against the shape the model was built for. A model not
+    /// built yet is built for `x`'s shape, as Keras does on a first `predict`.
     fn inputs<'a, S: Data<Elem = f32>, D: Dimension>(
-        &self,
+        &mut self,
         x: &'a ArrayBase<S, D>,
     ) -> Result<ndarray::CowArray<'a, f32, ndarray::Ix2>> {
         let (x, per_sample) = features(x)?;
-        let built = self.input_shape.as_ref().ok_or_else(|| {
-            Error::invalid("the model's input shape is not known yet: give the first layer an input_shape, or fit it first")
-        })?;
+        if self.input_shape.is_none() {
+            self.build_for(&per_sample, x.nrows())?;
+        }
+        let built = self
+            .input_shape
+            .as_ref()
+            .ok_or_else(|| Error::invalid("the model could not be built for this input"))?;
         if *built != per_sample {
             return Err(Error::shape(
                 "input",
