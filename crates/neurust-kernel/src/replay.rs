@@ -31,7 +31,7 @@ struct Seen {
 pub fn signature(frames: &[Bytes]) -> Bytes {
     frames
         .iter()
-        .position(|f| f.as_ref() == b"<IDS|MSG>")
+        .position(|f| f.as_ref() == neurust_wire::wire::DELIMITER)
         .and_then(|i| frames.get(i + 1))
         .cloned()
         .unwrap_or_default()
@@ -105,7 +105,10 @@ mod tests {
 
     #[test]
     fn finds_the_signature_frame() {
-        let frames = [Bytes::from_static(b"id"), Bytes::from_static(b"<IDS|MSG>")];
+        let frames = [
+            Bytes::from_static(b"id"),
+            Bytes::from_static(neurust_wire::wire::DELIMITER),
+        ];
         assert_eq!(signature(&frames), Bytes::new());
         let mut frames = frames.to_vec();
         frames.push(Bytes::from_static(b"abc"));
