@@ -158,6 +158,24 @@ class NeurustKernelTests(jkt.KernelTests):
         results = [m for m in outputs if m["msg_type"] == "execute_result"]
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "(2307, 4096)")
 
+    def test_a_layer_too_big_for_memory_is_an_error_that_keeps_variables(self) -> None:
+        """A mistyped width used to abort the user-code process, losing every variable."""
+        self.flush_channels()
+        reply, _ = self.execute_helper("let kept_before_big = 41u32 + 1;")
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        big = ("let mut big = Sequential::new();\n"
+               "big.add(Flatten::new().input_shape([28, 28]));\n"
+               "big.add(Dense::new(1_000_000_000_000));\n"
+               'big.compile("adam", "mse", &["accuracy"])?;')
+        reply, _ = self.execute_helper(big, timeout=120)
+        content = reply["content"]
+        self.assertEqual(content["status"], "error", content)
+        self.assertIn("cannot be allocated", content["evalue"])
+        self.assertNotIn("lost", content["evalue"])
+        reply, outputs = self.execute_helper("kept_before_big")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
+
     def test_comm_info_is_empty(self) -> None:
         self.flush_channels()
         msg_id = self.kc.comm_info()
