@@ -27,8 +27,9 @@ pub struct Param {
 }
 
 impl Param {
-    /// Zero values and gradient for `layer`'s tensor `name`. A size the machine cannot hold
-    /// (say, a mistyped `Dense::new(256_000_000)`) is an error, not an aborted process.
+    /// Zero values and gradient for `layer`'s tensor `name`. A size the allocator refuses (say,
+    /// a mistyped `Dense::new(1_000_000_000_000)`) is an error, not an aborted process; one it
+    /// grants but the memory cannot back is left to the OS (overcommit).
     pub(crate) fn zeros(layer: &str, name: &'static str, shape: &[usize]) -> Result<Self> {
         let too_big = || {
             let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
