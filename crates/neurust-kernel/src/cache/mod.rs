@@ -100,7 +100,8 @@ pub fn acquire(key: &str) -> Result<Slot> {
 fn acquire_in(root: &Path, key: &str) -> Result<Slot> {
     private_dir(root)?;
     // SAFETY: geteuid has no preconditions.
-    owned_and_private(root, unsafe { libc::geteuid() })?;
+    let chosen = std::env::var_os("NEURUST_CACHE_DIR").is_some();
+    owned_and_private(root, unsafe { libc::geteuid() }, chosen)?;
     let base = root.join(key);
     write_if_changed(&base.join(".cargo").join("config.toml"), CARGO_CONFIG)?;
     write_if_changed(&base.join("evcxr-config").join("evcxr.toml"), EVCXR_TOML)?;
@@ -183,9 +184,11 @@ fn private_dir(dir: &Path) -> Result<()> {
         .with_context(|| dir.display().to_string())
 }
 
-/// Checks that `dir` belongs to `uid` (the kernel loads code compiled there) and takes
-/// group and other permissions away from it if it has any (caches made by early versions).
-fn owned_and_private(dir: &Path, uid: u32) -> Result<()> {
+/// Checks that `dir` belongs to `uid` and that no one else can write to it: the kernel loads
+/// code compiled there. The default location is the kernel's own, so it is made private (0700)
+/// if an early version left it open; a directory the user chose (`chosen`) is never changed,
+/// only refused when others can write to it.
+fn owned_and_private(dir: &Path, uid: u32, chosen: bool) -> Result<()> {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let meta = std::fs::metadata(dir).with_context(|| dir.display().to_string())?;
     if meta.uid() != uid {
@@ -196,9 +199,17 @@ fn owned_and_private(dir: &Path, uid: u32) -> Result<()> {
             meta.uid()
         );
     }
-    if meta.mode() & 0o077 != 0 {
+    if !chosen && meta.mode() & 0o077 != 0 {
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
             .with_context(|| dir.display().to_string())?;
+    } else if meta.mode() & 0o022 != 0 {
+        bail!(
+            "the build cache {} can be written by other users (mode {:o}), who could plant \
+             code the kernel would run; make it private (chmod 700) or choose another \
+             NEURUST_CACHE_DIR",
+            dir.display(),
+            meta.mode() & 0o777
+        );
     }
     Ok(())
 }

@@ -207,20 +207,33 @@ fn taking_a_slot_removes_the_previous_sessions_cell_libraries_only() {
 }
 
 #[test]
-fn a_cache_root_must_be_this_users_and_is_made_private() {
+fn a_cache_root_must_be_this_users_and_not_writable_by_others() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let root = temp_root("owner");
     std::fs::create_dir_all(&root).expect("root");
-    std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let uid = std::fs::metadata(&root).expect("meta").uid();
-    let err = owned_and_private(&root, uid + 1).expect_err("another user's root is refused");
-    assert!(err.to_string().contains("belongs to another user"), "{err}");
-    drop(acquire_in(&root, "k").expect("this user's root is used"));
-    let mode = std::fs::metadata(&root).expect("meta").permissions().mode();
+    for chosen in [false, true] {
+        let err = owned_and_private(&root, uid + 1, chosen).expect_err("another user's root");
+        assert!(err.to_string().contains("belongs to another user"), "{err}");
+    }
+    let mode = |root: &Path| std::fs::metadata(root).expect("meta").permissions().mode() & 0o777;
+    let set = |root: &Path, m| {
+        std::fs::set_permissions(root, std::fs::Permissions::from_mode(m)).expect("chmod")
+    };
+    // A root the user chose (NEURUST_CACHE_DIR) is refused if others can write, else untouched.
+    set(&root, 0o775);
+    let err = owned_and_private(&root, uid, true).expect_err("group-writable");
+    assert!(err.to_string().contains("mode 775"), "{err}");
+    set(&root, 0o755);
+    owned_and_private(&root, uid, true).expect("only its owner can write");
     assert_eq!(
-        mode & 0o777,
-        0o700,
-        "group and other permissions taken away"
+        mode(&root),
+        0o755,
+        "a directory the user chose keeps its mode"
     );
+    // The default root is the kernel's own: made private.
+    set(&root, 0o775);
+    owned_and_private(&root, uid, false).expect("the default root is used");
+    assert_eq!(mode(&root), 0o700, "group and other permissions taken away");
     std::fs::remove_dir_all(&root).expect("clean up");
 }
