@@ -177,7 +177,7 @@ fn set_weights_checks_count_and_shapes() {
 
 #[test]
 fn a_layer_too_big_for_the_machine_is_an_error_and_builds_nothing() {
-    // A mistyped width: 784 × 10^12 weights is beyond any address space, so this fails the
+    // A mistyped width: 16 × 10^12 weights is beyond any address space, so this fails the
     // same way on every machine, instead of aborting the process (and, in a notebook, losing
     // every variable with it).
     let mut model = Sequential::with_seed(3);

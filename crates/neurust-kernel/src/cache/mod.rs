@@ -49,12 +49,15 @@ pub struct Slot {
 /// How long a kernel waits for another kernel's first build before building itself.
 const BUILD_WAIT: Duration = Duration::from_secs(20 * 60);
 
+/// The variable that chooses the cache root.
+const CACHE_DIR_ENV: &str = "NEURUST_CACHE_DIR";
+
 /// `NEURUST_CACHE_DIR`, else `$XDG_CACHE_HOME/neurust/kernel`, else
 /// `~/.cache/neurust/kernel`; with neither variable set, a directory of this user's own in the
 /// temporary directory (named after the user id: a shared name there could be made first by
 /// someone else).
 pub fn root() -> PathBuf {
-    if let Some(dir) = std::env::var_os("NEURUST_CACHE_DIR") {
+    if let Some(dir) = std::env::var_os(CACHE_DIR_ENV) {
         return PathBuf::from(dir);
     }
     let base = std::env::var_os("XDG_CACHE_HOME")
@@ -99,8 +102,8 @@ pub fn acquire(key: &str) -> Result<Slot> {
 
 fn acquire_in(root: &Path, key: &str) -> Result<Slot> {
     private_dir(root)?;
+    let chosen = std::env::var_os(CACHE_DIR_ENV).is_some();
     // SAFETY: geteuid has no preconditions.
-    let chosen = std::env::var_os("NEURUST_CACHE_DIR").is_some();
     owned_and_private(root, unsafe { libc::geteuid() }, chosen)?;
     let base = root.join(key);
     write_if_changed(&base.join(".cargo").join("config.toml"), CARGO_CONFIG)?;

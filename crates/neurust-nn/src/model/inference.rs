@@ -100,20 +100,7 @@ impl Sequential {
         x: &'a ArrayBase<S, D>,
     ) -> Result<ndarray::CowArray<'a, f32, ndarray::Ix2>> {
         let (x, per_sample) = features(x)?;
-        if self.input_shape.is_none() {
-            self.build_for(&per_sample, x.nrows())?;
-        }
-        let built = self
-            .input_shape
-            .as_ref()
-            .ok_or_else(|| Error::invalid("the model could not be built for this input"))?;
-        if *built != per_sample {
-            return Err(Error::shape(
-                "input",
-                crate::error::fmt_shape("n", built),
-                crate::error::fmt_shape(&x.nrows().to_string(), &per_sample),
-            ));
-        }
+        self.build_for(&per_sample, x.nrows())?;
         check_finite("input", x.view())?;
         Ok(x)
     }
