@@ -188,9 +188,23 @@ impl Message {
 /// assert_eq!(encode(&Message::clear(false)),
 ///            r#"NEURUST-DISPLAY-V1 {"action":"clear","wait":false}"#);
 /// ```
+///
+/// evcxr reads the user-code process's stdout itself and takes `EVCXR_BEGIN_CONTENT` anywhere
+/// in a line as the start of a block that only `EVCXR_END_CONTENT` ends, so content quoting
+/// that text would hang the cell. `EVCXR_` is therefore written as `EVCXR\u005f` (the same
+/// string to any JSON reader); it can only occur inside JSON strings.
+///
+/// ```
+/// # use neurust_display::{decode, encode, MimeBundle, Message};
+/// let msg = Message::display(MimeBundle::new().text("EVCXR_BEGIN_CONTENT text/plain"), None);
+/// let line = encode(&msg);
+/// assert!(!line.contains("EVCXR_"));
+/// assert_eq!(decode(&line).unwrap().unwrap(), msg);
+/// ```
 pub fn encode(msg: &Message) -> String {
     // Serialising maps of strings cannot fail.
     let json = serde_json::to_string(msg).unwrap_or_else(|_| String::from("{}"));
+    let json = json.replace("EVCXR_", "EVCXR\\u005f");
     let mut line = String::with_capacity(MARKER.len() + json.len());
     line.push_str(MARKER);
     line.push_str(&json);

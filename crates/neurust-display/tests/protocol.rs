@@ -143,3 +143,18 @@ fn evcxr_and_plain_fallbacks() {
         .unwrap();
     assert!(out.is_empty());
 }
+
+/// evcxr takes `EVCXR_BEGIN_CONTENT` anywhere in a stdout line as the start of a block, so a
+/// display quoting it must not put it on the line verbatim (the cell would hang).
+#[test]
+fn evcxr_block_markers_in_content_never_reach_the_line() {
+    let msg = Message::display(
+        MimeBundle::new()
+            .text("EVCXR_BEGIN_CONTENT text/plain")
+            .html("<p>EVCXR_END_CONTENT \\EVCXR_x</p>"),
+        Some("EVCXR_id".into()),
+    );
+    let line = encode(&msg);
+    assert!(!line.contains("EVCXR_"), "{line}");
+    assert_eq!(round_trip(&msg), msg);
+}

@@ -10,6 +10,12 @@ pub fn decode(line: &str) -> Option<Result<(&'static str, Value), String>> {
     neurust_display::decode(line).map(|decoded| decoded.map(to_iopub).map_err(|e| e.to_string()))
 }
 
+/// A valid display message glued after a partial line of text (`print!` without a newline just
+/// before a display): the text before it, then the message as [`decode`] returns it.
+pub fn decode_embedded(line: &str) -> Option<(&str, (&'static str, Value))> {
+    neurust_display::decode_embedded(line).map(|(text, message)| (text, to_iopub(message)))
+}
+
 fn to_iopub(message: Message) -> (&'static str, Value) {
     match message {
         Message::Display {
@@ -58,5 +64,14 @@ mod tests {
         let (kind, content) = clear.and_then(Result::ok).expect("valid");
         assert_eq!((kind, content), ("clear_output", json!({ "wait": true })));
         assert!(matches!(decode("NEURUST-DISPLAY-V1 {nope"), Some(Err(_))));
+    }
+
+    #[test]
+    fn finds_a_display_after_a_partial_line() {
+        let line = r#"Training… NEURUST-DISPLAY-V1 {"action":"clear","wait":false}"#;
+        assert!(decode(line).is_none());
+        let (text, (kind, _)) = decode_embedded(line).expect("embedded display");
+        assert_eq!((text, kind), ("Training… ", "clear_output"));
+        assert!(decode_embedded("no display here").is_none());
     }
 }

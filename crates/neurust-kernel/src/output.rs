@@ -112,6 +112,12 @@ impl Pump {
                         );
                     }
                 }
+            } else if let Some((before, (kind, content))) = display::decode_embedded(&line) {
+                // `print!` without a newline just before a display: the text, then the display.
+                text.push_str(before);
+                self.outbox
+                    .stream(&parent, "stdout", std::mem::take(&mut text));
+                self.outbox.publish(&parent, kind, content);
             } else {
                 text.push_str(&line);
                 text.push('\n');
