@@ -146,6 +146,10 @@ def iopub_ok(k):
         sub.close(linger=0)
 
 
+# A ZMTP 3.0 greeting for the NULL mechanism: signature, version 3.0, mechanism, filler.
+ZMTP_GREETING = b"\xff" + b"\x00" * 8 + b"\x7f" + b"\x03\x00" + b"NULL".ljust(20, b"\x00") + b"\x00" * 32
+
+
 def wrong_type(channel, kind):
     def attack(k):
         wrong_socket_type(k.km, channel, kind)
@@ -158,6 +162,11 @@ INPUTS = [
     ("unknown *_request type on shell", unknown_request("shell")),
     ("unknown *_request type on control", unknown_request("control")),
     ("unknown message type without _request", sent("hostile_unknown", {"x": 1})),
+    ("execute_request on the control channel",
+     sent("execute_request", POISON, channel="control", reply="execute_reply")),
+    ("complete_request on the control channel",
+     sent("complete_request", {"code": "kee", "cursor_pos": 3}, channel="control",
+          reply="complete_reply")),
     ("empty msg_type", sent("", {})),
     ("NUL and newlines in msg_type", sent("exec\u0000ute_request\n", POISON)),
     ("execute_request on the stdin channel", ignored("stdin", one(
@@ -207,6 +216,11 @@ INPUTS = [
      garbage_then_fresh_client("hb_port", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")),
     ("ZMTP greeting cut short on the iopub port",
      garbage_then_fresh_client("iopub_port", b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f\x03")),
+    *[(f"ZMTP frame header declaring 4 EiB, no key, on the {port.removesuffix('_port')} port",
+       garbage_then_fresh_client(port, ZMTP_GREETING + flags + (1 << 62).to_bytes(8, "big")))
+      for port, flags in [("shell_port", b"\x06"), ("control_port", b"\x02"),
+                          ("stdin_port", b"\x06"), ("iopub_port", b"\x06"),
+                          ("hb_port", b"\x02")]],
     ("a PUB socket connected to shell", wrong_type("shell", zmq.PUB)),
     ("a REP socket connected to control", wrong_type("control", zmq.REP)),
 ]

@@ -36,7 +36,10 @@ impl Dispatcher {
             }
             return;
         }
+        // The engine's requests belong on shell, where their replies go; on control they get an
+        // error reply below.
         let job = match kind {
+            _ if channel != Channel::Shell => None,
             "execute_request" => Some(Job::Execute(request.clone())),
             "complete_request" => Some(Job::Complete(request.clone())),
             "inspect_request" => Some(Job::Inspect(request.clone())),
@@ -45,6 +48,7 @@ impl Dispatcher {
         if let Some(job) = job {
             if self.engine.jobs.send(job).is_err() {
                 log("the engine has stopped; exiting");
+                crate::front::remove_socket_dir();
                 std::process::exit(1);
             }
             return;
@@ -88,6 +92,10 @@ impl Dispatcher {
                 self.outbox.status(&parent, "idle");
                 shutdown(&self.shared).await;
             }
+            "execute_request" | "complete_request" | "inspect_request" => json!({
+                "status": "error", "ename": "WrongChannel",
+                "evalue": format!("{kind} is served on the shell channel only"), "traceback": [],
+            }),
             _ => json!({
                 "status": "error", "ename": "UnsupportedRequest",
                 "evalue": format!("{kind} is not supported"), "traceback": [],
@@ -145,5 +153,6 @@ async fn shutdown(shared: &Shared) -> ! {
             libc::kill(pid, libc::SIGKILL);
         }
     }
+    crate::front::remove_socket_dir();
     std::process::exit(0)
 }

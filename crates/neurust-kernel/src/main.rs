@@ -2,7 +2,8 @@
 //!
 //! Contents:
 //! - `connection`, `wire`, `message` (from the `neurust-wire` crate), `sockets`, `outbox`: the
-//!   Jupyter protocol plumbing; `replay`: drops a signed message seen before.
+//!   Jupyter protocol plumbing; `replay`: drops a signed message seen before; `front`,
+//!   `zmtp_guard`: the TCP ports, which refuse frames too long to be a message.
 //! - `handlers`: routes requests; `is_complete`, `history`: answered without the engine.
 //! - `engine`, `execute`, `complete`, `report`: evcxr on its own thread.
 //! - `output`, `display`: live stdout/stderr and the display protocol to iopub.
@@ -17,6 +18,7 @@ mod complete;
 mod display;
 mod engine;
 mod execute;
+mod front;
 mod handlers;
 mod history;
 mod install;
@@ -32,6 +34,7 @@ mod report;
 mod shared;
 mod sockets;
 mod trim;
+mod zmtp_guard;
 
 // The wire format is its own small crate (so it can be fuzzed without evcxr); these names keep
 // `crate::message` and friends pointing at it.

@@ -1,7 +1,9 @@
-//! Binds the five ZeroMQ sockets and runs the tasks that move frames between them and the
-//! kernel's channels. Incoming messages are authenticated here; bad ones are logged and dropped.
+//! Binds the five ZeroMQ sockets (behind the guarded TCP ports of `front.rs`) and runs the tasks
+//! that move frames between them and the kernel's channels. Incoming messages are authenticated
+//! here; bad ones are logged and dropped.
 
 use crate::connection::ConnectionInfo;
+use crate::front;
 use crate::message::Message;
 use crate::outbox::{Channel, Outbox};
 use crate::replay::{self, ReplayGuard};
@@ -19,10 +21,11 @@ pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, I
     let signer = Signer::new(&info.key);
     let replay = std::sync::Arc::new(ReplayGuard::new(!info.key.is_empty()));
     let (in_tx, in_rx) = unbounded_channel();
+    let dir = front::create_socket_dir()?;
 
     let mut iopub = zeromq::PubSocket::new();
     iopub
-        .bind(&info.endpoint(info.iopub_port))
+        .bind_listener(front::listen(dir, "iopub", &info.ip, info.iopub_port).await?)
         .await
         .context("binding iopub")?;
     let (iopub_tx, mut iopub_rx) = unbounded_channel::<Message>();
@@ -37,7 +40,7 @@ pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, I
 
     let mut heartbeat = zeromq::RepSocket::new();
     heartbeat
-        .bind(&info.endpoint(info.hb_port))
+        .bind_listener(front::listen(dir, "heartbeat", &info.ip, info.hb_port).await?)
         .await
         .context("binding heartbeat")?;
     tokio::spawn(async move {
@@ -52,14 +55,14 @@ pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, I
     });
 
     let mut senders = Vec::new();
-    for (channel, port) in [
-        (Channel::Shell, info.shell_port),
-        (Channel::Control, info.control_port),
-        (Channel::Stdin, info.stdin_port),
+    for (channel, name, port) in [
+        (Channel::Shell, "shell", info.shell_port),
+        (Channel::Control, "control", info.control_port),
+        (Channel::Stdin, "stdin", info.stdin_port),
     ] {
         let mut socket = zeromq::RouterSocket::new();
         socket
-            .bind(&info.endpoint(port))
+            .bind_listener(front::listen(dir, name, &info.ip, port).await?)
             .await
             .with_context(|| format!("binding {channel:?}"))?;
         let (mut send_half, mut recv_half) = socket.split();
