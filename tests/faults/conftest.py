@@ -40,6 +40,11 @@ def logs(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("kernel-logs")
 
 
+# A cell the limited kernel's engine panics on (NEURUST_FAULT_ENGINE_PANIC), as a bug in evcxr
+# would make it.
+ENGINE_PANIC_CELL = "// fault injection: the engine panics on this cell"
+
+
 @pytest.fixture(scope="session")
 def limited_spec() -> str:
     """A kernel spec "neurust-limited": the neurust kernel started under `ulimit -v`."""
@@ -57,7 +62,8 @@ def limited_spec() -> str:
 def limited_kernel(limited_spec, logs):
     """One kernel under the memory limit, shared by the process and file faults (each test
     leaves it usable; that is what they check)."""
-    with kernel(str(logs / "limited.log"), name=limited_spec, label="limited kernel") as k:
+    with kernel(str(logs / "limited.log"), name=limited_spec, label="limited kernel",
+                env={"NEURUST_FAULT_ENGINE_PANIC": ENGINE_PANIC_CELL}) as k:
         yield k
 
 

@@ -1,5 +1,5 @@
 """Faults 1 and 2: the user-code process dies under a running cell (SIGKILL from outside; the
-allocator failing under a memory limit). The cell must end with an error that says what
+allocator failing under a memory limit); and the kernel's own engine panics while serving a cell. The cell must end with an error that says what
 happened and names the variables lost with the process; the kernel must stay usable, with
 rust-analyzer (completion, inferred variable types) still working under the limit.
 """
@@ -96,3 +96,18 @@ def test_rust_analyzer_still_works_under_the_limit(limited_kernel):
     assert first.ok, first.text
     second = k.execute("inferred.iter().sum::<f32>()")
     assert second.ok and second.result == "3.0", second.text
+
+
+def test_a_panic_in_the_engine_is_an_error_and_variables_are_kept(limited_kernel):
+    from conftest import ENGINE_PANIC_CELL
+    k = limited_kernel
+    setup = k.execute("let kept_by_engine = 20;")
+    assert setup.ok, setup.text
+    cell = k.execute(ENGINE_PANIC_CELL)
+    assert cell.reply["status"] == "error", cell.text
+    error = cell.error
+    assert error and error["ename"] == "KernelInternalError", cell.text
+    assert "injected fault" in error["evalue"] and "variables" in error["evalue"], error["evalue"]
+    kept = k.execute("kept_by_engine + 1")
+    assert kept.ok and kept.result == "21", kept.text
+    k.assert_usable()

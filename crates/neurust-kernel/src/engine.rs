@@ -20,6 +20,26 @@ pub enum Job {
     Inspect(Message),
 }
 
+/// Fault injection for the fault suite: an execute request whose code is exactly this
+/// variable's value makes the engine panic, as a bug in evcxr would.
+const PANIC_FAULT_ENV: &str = "NEURUST_FAULT_ENGINE_PANIC";
+
+impl Job {
+    fn request(&self) -> &Message {
+        match self {
+            Job::Execute(request) | Job::Complete(request) | Job::Inspect(request) => request,
+        }
+    }
+
+    fn reply_type(&self) -> &'static str {
+        match self {
+            Job::Execute(_) => "execute_reply",
+            Job::Complete(_) => "complete_reply",
+            Job::Inspect(_) => "inspect_reply",
+        }
+    }
+}
+
 pub struct EngineHandle {
     pub jobs: Sender<Job>,
     pub stdin: Sender<Message>,
@@ -118,9 +138,37 @@ impl Engine {
         }
     }
 
+    /// Serves jobs until the kernel stops. A panic inside evcxr (or this engine) while serving
+    /// one is answered with an error reply, and the engine goes on with the next: the
+    /// session's variables live in the user-code process, which a panic here does not touch.
     fn run(mut self, jobs: Receiver<Job>) {
+        let injected = std::env::var(PANIC_FAULT_ENV).ok();
         while let Ok(job) = jobs.recv() {
-            self.handle(job, &jobs);
+            let (parent, kind) = (Parent::of(job.request()), job.reply_type());
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                if let (Some(code), Job::Execute(request)) = (&injected, &job)
+                    && request.str_field("code") == Some(code.as_str())
+                {
+                    panic!("injected fault ({PANIC_FAULT_ENV})");
+                }
+                self.handle(job, &jobs);
+            }));
+            if let Err(panic) = outcome {
+                let why = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "no message".to_owned());
+                log(&format!("the engine panicked serving a {kind}: {why}"));
+                let failure = crate::report::Failure::new(
+                    "KernelInternalError",
+                    format!(
+                        "the kernel failed while serving this request ({why}). Your variables \
+                         are kept; run the cell again, or restart the kernel if this repeats"
+                    ),
+                );
+                answer_failed(&self.outbox, &parent, kind, &failure);
+            }
         }
     }
 
@@ -171,23 +219,26 @@ impl Engine {
 fn serve_failed(outbox: &Outbox, jobs: &Receiver<Job>, why: &str) {
     let failure = crate::report::Failure::new("KernelStartError", why);
     while let Ok(job) = jobs.recv() {
-        let (Job::Execute(request) | Job::Complete(request) | Job::Inspect(request)) = &job;
-        let parent = Parent::of(request);
-        outbox.status(&parent, "busy");
-        let kind = match job {
-            Job::Execute(_) => {
-                outbox.publish(&parent, "error", failure.content());
-                "execute_reply"
-            }
-            Job::Complete(_) => "complete_reply",
-            Job::Inspect(_) => "inspect_reply",
-        };
-        let mut reply = failure.content();
-        reply["status"] = json!("error");
-        reply["execution_count"] = json!(0);
-        outbox.reply(Channel::Shell, &parent, kind, reply);
-        outbox.status(&parent, "idle");
+        answer_failed(
+            outbox,
+            &Parent::of(job.request()),
+            job.reply_type(),
+            &failure,
+        );
     }
+}
+
+/// Answers one request with `failure`: an error output (for a cell), the error reply, idle.
+fn answer_failed(outbox: &Outbox, parent: &Parent, kind: &str, failure: &crate::report::Failure) {
+    outbox.status(parent, "busy");
+    if kind == "execute_reply" {
+        outbox.publish(parent, "error", failure.content());
+    }
+    let mut reply = failure.content();
+    reply["status"] = json!("error");
+    reply["execution_count"] = json!(0);
+    outbox.reply(Channel::Shell, parent, kind, reply);
+    outbox.status(parent, "idle");
 }
 
 pub fn log(text: &str) {
