@@ -187,40 +187,12 @@ fn private_dir(dir: &Path) -> Result<()> {
         .with_context(|| dir.display().to_string())
 }
 
-/// Checks that `dir` belongs to `uid` and that no one else can write to it: the kernel loads
-/// code compiled there. The default location is the kernel's own, so it is made private (0700)
-/// if an early version left it open; a directory the user chose (`chosen`) is never changed,
-/// only refused when others can write to it.
-fn owned_and_private(dir: &Path, uid: u32, chosen: bool) -> Result<()> {
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    let meta = std::fs::metadata(dir).with_context(|| dir.display().to_string())?;
-    if meta.uid() != uid {
-        bail!(
-            "the build cache {} belongs to another user (uid {}, not {uid}); set \
-             NEURUST_CACHE_DIR to a directory of your own",
-            dir.display(),
-            meta.uid()
-        );
-    }
-    if !chosen && meta.mode() & 0o077 != 0 {
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-            .with_context(|| dir.display().to_string())?;
-    } else if meta.mode() & 0o022 != 0 {
-        bail!(
-            "the build cache {} can be written by other users (mode {:o}), who could plant \
-             code the kernel would run; make it private (chmod 700) or choose another \
-             NEURUST_CACHE_DIR",
-            dir.display(),
-            meta.mode() & 0o777
-        );
-    }
-    Ok(())
-}
-
 mod fill;
+mod owner;
 mod prune;
 pub use fill::forget_neurust;
 use fill::try_lock;
+use owner::owned_and_private;
 pub use prune::STALE_AFTER;
 #[cfg(test)]
 mod tests;

@@ -237,3 +237,27 @@ fn a_cache_root_must_be_this_users_and_not_writable_by_others() {
     assert_eq!(mode(&root), 0o700, "group and other permissions taken away");
     std::fs::remove_dir_all(&root).expect("clean up");
 }
+
+#[test]
+fn a_cache_root_that_others_could_swap_is_refused() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let base = temp_root("swap");
+    let target = base.join("target");
+    std::fs::create_dir_all(&target).expect("target");
+    let uid = std::fs::metadata(&target).expect("meta").uid();
+    let link = base.join("link");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    // The default location (say /tmp/neurust-kernel-<uid> planted by someone) is never a link.
+    let err = owned_and_private(&link, uid, false).expect_err("a link as the default root");
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    // A link the user made to a directory of theirs is a fine NEURUST_CACHE_DIR.
+    owned_and_private(&link, uid, true).expect("the user's own link");
+    // A parent others can write to without the sticky bit lets them replace the root.
+    let chmod = |m| std::fs::set_permissions(&base, std::fs::Permissions::from_mode(m));
+    chmod(0o777).expect("chmod");
+    let err = owned_and_private(&target, uid, true).expect_err("swappable");
+    assert!(err.to_string().contains("mode 777"), "{err}");
+    chmod(0o1777).expect("chmod");
+    owned_and_private(&target, uid, true).expect("sticky, like /tmp");
+    std::fs::remove_dir_all(&base).expect("clean up");
+}
