@@ -16,7 +16,7 @@ pub struct ConnectionInfo {
     pub stdin_port: u16,
     pub control_port: u16,
     pub hb_port: u16,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "key_string")]
     pub key: String,
     #[serde(default = "default_scheme")]
     pub signature_scheme: String,
@@ -69,6 +69,15 @@ impl fmt::Display for ConnectionError {
 }
 
 impl std::error::Error for ConnectionError {}
+
+/// The key as a string. Anything else is refused with a message that does not quote it
+/// (serde's own would, and the message is logged).
+fn key_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(key) => Ok(key),
+        _ => Err(serde::de::Error::custom("\"key\" must be a string")),
+    }
+}
 
 fn default_transport() -> String {
     "tcp".to_owned()
@@ -160,6 +169,12 @@ mod tests {
             ConnectionInfo::parse(&no_hb),
             Err(ConnectionError::Parse(_))
         ));
+        let numeric_key = format!(r#"{{{base}, "hb_port": 5, "key": 123456789}}"#);
+        let err = ConnectionInfo::parse(&numeric_key).unwrap_err().to_string();
+        assert!(
+            err.contains("\"key\" must be a string") && !err.contains("123456789"),
+            "{err}"
+        );
         let ok = ConnectionInfo::parse(&format!(r#"{{{base}, "hb_port": 5}}"#)).unwrap();
         assert_eq!(ok.endpoint(9), "tcp://[::1]:9");
     }
