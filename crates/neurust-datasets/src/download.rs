@@ -1,30 +1,58 @@
-//! HTTPS download of a dataset into a directory: each file goes to a temporary name next
-//! to its target and is renamed only after its checksum (and structure) is verified.
+//! HTTPS download of a dataset into a directory: each file goes to a private temporary
+//! file next to its target and is renamed only after its checksum and structure are
+//! verified. One download from one source must finish within a time limit.
 
-use std::fs::{self, File};
+use std::fs;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use ureq::Agent;
 
 use crate::idx::Kind;
 use crate::layout::{Found, load, read_checked};
+use crate::partial::{self, TempFile};
 use crate::progress::Progress;
 use crate::{Dataset, Error, Layout, Source};
 
 /// No file of these datasets is near this size; a larger response is refused.
 const MAX_BYTES: u64 = 256 << 20;
 
+/// How a download runs: whether progress is shown and by when it must be over.
+pub(crate) struct Transfer {
+    progress: bool,
+    limit: Duration,
+    /// `None` when the limit is too large to represent: no limit.
+    deadline: Option<Instant>,
+}
+
+impl Transfer {
+    /// A transfer that must be over `limit` from now.
+    pub(crate) fn new(progress: bool, limit: Duration) -> Self {
+        Transfer {
+            progress,
+            limit,
+            deadline: Instant::now().checked_add(limit),
+        }
+    }
+
+    /// The time left, `None` if unlimited.
+    fn left(&self) -> Option<Duration> {
+        self.deadline
+            .map(|d| d.saturating_duration_since(Instant::now()))
+    }
+}
+
 /// Downloads `ds` from `source` into `dir`, leaving only verified files under final names.
+/// IDX files already in `dir` are not fetched again; the load that follows checks them.
 pub(crate) fn fetch(
     source: &Source,
     ds: &Dataset,
     dir: &Path,
-    progress: bool,
+    transfer: &Transfer,
 ) -> Result<(), Error> {
-    fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    partial::create_private_dir(dir)?;
+    partial::remove_stale(dir);
     let agent = agent(source);
     match source.layout() {
         Layout::IdxGz => {
@@ -32,16 +60,11 @@ pub(crate) fn fetch(
             for (file, kind) in ds.idx_files().into_iter().zip(kinds) {
                 let name = file.gz_name();
                 if dir.join(&name).is_file() || dir.join(&file.name).is_file() {
-                    continue; // verified when it was downloaded
+                    continue;
                 }
                 let verify = |tmp: &Path| read_checked(file, tmp, kind, true).map(drop);
-                fetch_one(
-                    &agent,
-                    &source.url_for(&name),
-                    &dir.join(&name),
-                    progress,
-                    verify,
-                )?;
+                let url = source.url_for(&name);
+                fetch_one(&agent, &url, &dir.join(&name), transfer, verify)?;
             }
             Ok(())
         }
@@ -54,13 +77,8 @@ pub(crate) fn fetch(
                 });
             };
             let verify = |tmp: &Path| load(ds, &Found::Npz(tmp.to_path_buf()), true).map(drop);
-            fetch_one(
-                &agent,
-                &source.url_for(&npz.name),
-                &dir.join(&npz.name),
-                progress,
-                verify,
-            )
+            let url = source.url_for(&npz.name);
+            fetch_one(&agent, &url, &dir.join(&npz.name), transfer, verify)
         }
     }
 }
@@ -84,15 +102,30 @@ fn fetch_one(
     agent: &Agent,
     url: &str,
     target: &Path,
-    progress: bool,
+    transfer: &Transfer,
     verify: impl FnOnce(&Path) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let tmp = TempFile::beside(target);
-    let net = |detail: String| Error::Network {
-        url: url.to_string(),
-        detail,
+    let net = |detail: String| {
+        let detail = if transfer.left().is_some_and(|left| left.is_zero()) {
+            format!(
+                "not finished within {:?}, the time allowed for a download \
+                 (Loader::download_timeout)",
+                transfer.limit
+            )
+        } else {
+            detail
+        };
+        Error::Network {
+            url: url.to_string(),
+            detail,
+        }
     };
-    let response = agent.get(url).call().map_err(|e| net(e.to_string()))?;
+    let left = transfer.left();
+    if left.is_some_and(|left| left.is_zero()) {
+        return Err(net(String::new()));
+    }
+    let request = agent.get(url).config().timeout_global(left).build();
+    let response = request.call().map_err(|e| net(e.to_string()))?;
     let status = response.status().as_u16();
     if status != 200 {
         return Err(Error::HttpStatus {
@@ -104,9 +137,9 @@ fn fetch_one(
     let name = target
         .file_name()
         .map_or_else(|| url.into(), |n| n.to_string_lossy().into_owned());
-    let mut bar = Progress::new(&name, body.content_length(), progress);
+    let mut bar = Progress::new(&name, body.content_length(), transfer.progress);
     let mut reader = body.into_with_config().limit(MAX_BYTES).reader();
-    let mut file = File::create(&tmp.0).map_err(|e| Error::io(&tmp.0, e))?;
+    let (tmp, mut file) = TempFile::create(target)?;
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = reader.read(&mut buf).map_err(|e| net(e.to_string()))?;
@@ -114,79 +147,47 @@ fn fetch_one(
             break;
         }
         file.write_all(&buf[..n])
-            .map_err(|e| Error::io(&tmp.0, e))?;
+            .map_err(|e| Error::io(&tmp.path, e))?;
         bar.add(n);
     }
     bar.finish();
-    file.sync_all().map_err(|e| Error::io(&tmp.0, e))?;
+    file.sync_all().map_err(|e| Error::io(&tmp.path, e))?;
     drop(file);
-    verify(&tmp.0).map_err(|e| rename_in_error(e, &tmp.0, url))?;
-    fs::rename(&tmp.0, target).map_err(|e| Error::io(target, e))?;
+    verify(&tmp.path).map_err(|e| rejected(e, &tmp.path, url))?;
+    fs::rename(&tmp.path, target).map_err(|e| Error::io(target, e))?;
     tmp.keep();
     Ok(())
 }
 
-/// Errors about the temporary file are reported against the URL it came from.
-fn rename_in_error(err: Error, tmp: &Path, url: &str) -> Error {
+/// A check that failed on the temporary file is a [`Error::BadDownload`] of its URL: the
+/// file is gone, so the error must neither name it nor advise deleting it.
+fn rejected(err: Error, tmp: &Path, url: &str) -> Error {
+    let bad = |expected: String, found: String| Error::BadDownload {
+        url: url.to_string(),
+        expected,
+        found,
+    };
+    let tmp_name = tmp.display().to_string();
     match err {
         Error::ChecksumMismatch {
             what,
             algorithm,
             expected,
             actual,
-        } => {
-            let what = what.replace(&tmp.display().to_string(), url);
-            Error::ChecksumMismatch {
-                what,
-                algorithm,
-                expected,
-                actual,
-            }
+        } if what.starts_with(&tmp_name) => {
+            // `what` is the path, perhaps followed by " (uncompressed)".
+            let of = &what[tmp_name.len()..];
+            bad(format!("{algorithm} {expected}{of}"), actual)
         }
         Error::Invalid {
             path,
             expected,
             found,
-        } if path == tmp => Error::Invalid {
-            path: PathBuf::from(url),
-            expected,
-            found,
-        },
-        Error::Gzip { path, source } if path == tmp => Error::Gzip {
-            path: PathBuf::from(url),
-            source,
-        },
+        } if path == tmp => bad(expected, found),
+        Error::Gzip { path, source } if path == tmp => bad(
+            "a gzip file".into(),
+            format!("data that gzip cannot read ({source})"),
+        ),
         other => other,
-    }
-}
-
-/// A temporary path, deleted on drop unless [`TempFile::keep`] was called.
-struct TempFile(PathBuf, bool);
-
-impl TempFile {
-    fn beside(target: &Path) -> TempFile {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let name = target
-            .file_name()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        TempFile(
-            target.with_file_name(format!(".part-{}-{n}-{name}", std::process::id())),
-            false,
-        )
-    }
-
-    fn keep(mut self) {
-        self.1 = true;
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if !self.1 {
-            // It may never have been created; there is nothing to report either way.
-            let _ = fs::remove_file(&self.0);
-        }
     }
 }

@@ -34,7 +34,8 @@ pub enum Error {
     },
     /// A gzip stream could not be decompressed (corrupt or cut short).
     Gzip { path: PathBuf, source: io::Error },
-    /// A file's checksum is not the published one.
+    /// A file on disk does not have the published checksum. (A downloaded file that does
+    /// not is a [`Error::BadDownload`].)
     ChecksumMismatch {
         what: String,
         algorithm: &'static str,
@@ -47,6 +48,13 @@ pub enum Error {
     HttpStatus { url: String, status: u16 },
     /// The connection failed, timed out, or the transfer was cut short.
     Network { url: String, detail: String },
+    /// A downloaded file failed its checks (structure or checksum) and was not kept: the
+    /// server sent something other than the dataset file.
+    BadDownload {
+        url: String,
+        expected: String,
+        found: String,
+    },
     /// The dataset was found nowhere and could not be downloaded.
     NotFound {
         dataset: String,
@@ -135,11 +143,25 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "checksum mismatch for {what}: expected {algorithm} {expected}, found {actual}; \
-                 the file is corrupt or not the published one and was not kept"
+                 the file is corrupt or not the published one. Replace that file with an \
+                 intact copy, or delete it so that the dataset is downloaded again; to use it \
+                 as it is (a subset or a variant), load it without verification with \
+                 Loader::verify(false) or load_data_from"
             ),
             Error::BadUrl { url, reason } => write!(f, "refusing URL {url}: {reason}"),
             Error::HttpStatus { url, status } => write!(f, "HTTP {status} from {url}"),
             Error::Network { url, detail } => write!(f, "download of {url} failed: {detail}"),
+            Error::BadDownload {
+                url,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{url} did not send the dataset file: expected {expected}, found {found}. \
+                 The server sent something else, such as a captive portal's login page, a \
+                 proxy's error page or a damaged copy; nothing was kept. Check the network \
+                 connection (or the mirror), then load again"
+            ),
             Error::NotFound {
                 dataset,
                 looked,

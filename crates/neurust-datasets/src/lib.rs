@@ -45,6 +45,7 @@ mod idx;
 mod layout;
 mod npy;
 mod npz;
+mod partial;
 mod progress;
 
 /// One split: images `(n, 28, 28)` and labels `(n,)`.

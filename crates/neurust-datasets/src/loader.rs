@@ -4,6 +4,7 @@
 
 use std::env;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::Source;
 
@@ -27,6 +28,7 @@ pub struct Loader {
     pub(crate) download: bool,
     pub(crate) progress: bool,
     pub(crate) verify: bool,
+    pub(crate) download_timeout: Duration,
 }
 
 impl Default for Loader {
@@ -36,6 +38,10 @@ impl Default for Loader {
 }
 
 impl Loader {
+    /// The default of [`Loader::download_timeout`]: 30 minutes, enough for Fashion-MNIST's
+    /// 30 MB at 17 kB/s.
+    pub const DEFAULT_DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
     /// A loader that looks nowhere until told; downloads (once a cache root is set),
     /// shows progress and verifies checksums.
     ///
@@ -53,6 +59,7 @@ impl Loader {
             download: true,
             progress: true,
             verify: true,
+            download_timeout: Loader::DEFAULT_DOWNLOAD_TIMEOUT,
         }
     }
 
@@ -139,6 +146,18 @@ impl Loader {
     /// ```
     pub fn download(mut self, yes: bool) -> Self {
         self.download = yes;
+        self
+    }
+
+    /// The longest a download from one source may take, all its files included (default
+    /// [`Loader::DEFAULT_DOWNLOAD_TIMEOUT`]). It bounds a server that sends a trickle of
+    /// bytes, which the 60-second limit on each read alone would let run forever.
+    ///
+    /// ```
+    /// let patient = neurust_datasets::Loader::from_env().download_timeout(std::time::Duration::from_secs(7200));
+    /// ```
+    pub fn download_timeout(mut self, limit: Duration) -> Self {
+        self.download_timeout = limit;
         self
     }
 

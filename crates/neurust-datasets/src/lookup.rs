@@ -51,7 +51,9 @@ impl Loader {
         if download.is_empty()
             && let Some(Ok(found)) = cache_dir.as_ref().map(|dir| layout::find(ds, dir))
         {
-            return layout::load(ds, &found, false);
+            // Downloaded files were verified; files already there are checked now, as
+            // anywhere else, so a wrong copy placed in the cache fails this first load.
+            return layout::load(ds, &found, self.verify);
         }
         Err(Error::NotFound {
             dataset: ds.title.clone(),
@@ -83,7 +85,8 @@ impl Loader {
         };
         let mut errors = Vec::new();
         for source in &sources {
-            match download::fetch(source, ds, dir, self.progress) {
+            let transfer = download::Transfer::new(self.progress, self.download_timeout);
+            match download::fetch(source, ds, dir, &transfer) {
                 Ok(()) => return Vec::new(),
                 Err(e) => errors.push(e),
             }

@@ -69,20 +69,27 @@ pub(crate) fn read_u8_array(reader: &mut dyn Read) -> Result<(Vec<usize>, Vec<u8
 
 /// Checks `descr` and `fortran_order` and returns the shape from a header dict.
 fn parse_header(header: &str) -> Result<Vec<usize>, String> {
-    let descr = value_of(header, "descr")?;
+    let entries = entries(header)?;
+    let value_of = |key: &str| {
+        entries
+            .iter()
+            .find_map(|&(k, v)| (k == key).then_some(v))
+            .ok_or_else(|| format!("a .npy header without '{key}'"))
+    };
+    let descr = value_of("descr")?;
     if !matches!(
         descr.trim_matches(['\'', '"']),
         "|u1" | "<u1" | ">u1" | "u1"
     ) {
         return Err(format!("dtype {descr} where uint8 ('|u1') was expected"));
     }
-    let fortran = value_of(header, "fortran_order")?;
+    let fortran = value_of("fortran_order")?;
     if fortran != "False" {
         return Err(format!(
             "fortran_order {fortran} where C order (False) was expected"
         ));
     }
-    let shape = value_of(header, "shape")?;
+    let shape = value_of("shape")?;
     let inner = shape
         .strip_prefix('(')
         .and_then(|s| s.strip_suffix(')'))
@@ -99,28 +106,62 @@ fn parse_header(header: &str) -> Result<Vec<usize>, String> {
         .collect()
 }
 
-/// The literal following `'key':` in the dict, up to the next top-level comma or brace.
-fn value_of<'a>(header: &'a str, key: &str) -> Result<&'a str, String> {
-    let quoted = [format!("'{key}'"), format!("\"{key}\"")];
-    let start = quoted
-        .iter()
-        .find_map(|q| header.find(q.as_str()).map(|i| i + q.len()))
-        .ok_or_else(|| format!("a .npy header without '{key}'"))?;
-    let rest = header[start..]
-        .trim_start()
-        .strip_prefix(':')
-        .ok_or_else(|| format!("a malformed '{key}' entry"))?;
-    let rest = rest.trim_start();
-    let mut depth = 0i32;
-    for (i, c) in rest.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' | '}' if depth == 0 => return Ok(rest[..i].trim()),
+/// The `'key': value` entries of the header's dict literal, values as written. A key given
+/// twice is refused: Python keeps the last one, so reading any other could misread the data.
+fn entries(header: &str) -> Result<Vec<(&str, &str)>, String> {
+    let mut rest = header
+        .trim()
+        .strip_prefix('{')
+        .ok_or("a .npy header that is not a dict")?;
+    let mut entries: Vec<(&str, &str)> = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix('}') {
+            return match after.trim() {
+                "" => Ok(entries),
+                _ => Err("text after the .npy header dict".into()),
+            };
+        }
+        let quote = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '\'' | '"'))
+            .ok_or("a .npy header dict with a key that is not a string")?;
+        let close = 1 + rest[1..]
+            .find(quote)
+            .ok_or("a .npy header dict with an unterminated key")?;
+        let key = &rest[1..close];
+        if entries.iter().any(|&(k, _)| k == key) {
+            return Err(format!("a .npy header with the key '{key}' twice"));
+        }
+        rest = rest[close + 1..]
+            .trim_start()
+            .strip_prefix(':')
+            .ok_or_else(|| format!("a malformed '{key}' entry"))?;
+        let end = value_end(rest).ok_or_else(|| format!("an unterminated '{key}' entry"))?;
+        entries.push((key, rest[..end].trim()));
+        rest = &rest[end..];
+        rest = rest.strip_prefix(',').unwrap_or(rest);
+    }
+}
+
+/// Where the value at the start of `s` ends: at the first `,` or `}` outside brackets
+/// and quotes.
+fn value_end(s: &str) -> Option<usize> {
+    let mut depth = 0u32;
+    let mut quote = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, ',' | '}') if depth == 0 => return Some(i),
+            (None, '(' | '[' | '{') => depth += 1,
+            (None, ')' | ']' | '}') => depth = depth.checked_sub(1)?,
             _ => {}
         }
     }
-    Err(format!("an unterminated '{key}' entry"))
+    None
 }
 
 #[cfg(test)]
@@ -137,5 +178,16 @@ mod tests {
         assert!(parse_header(h).unwrap_err().contains("<i8"));
         let h = "{'descr': '|u1', 'fortran_order': True, 'shape': (3, 2), }";
         assert!(parse_header(h).unwrap_err().contains("fortran_order"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        // NumPy keeps the last of two equal keys; reading the first would transpose the data.
+        let h =
+            "{'descr': '|u1', 'fortran_order': False, 'shape': (3, 2), 'fortran_order': True, }";
+        let err = parse_header(h).unwrap_err();
+        assert!(err.contains("'fortran_order' twice"), "{err}");
+        let h = "{'shape': (3,), 'descr': '|u1', \"shape\": (2,), 'fortran_order': False}";
+        assert!(parse_header(h).unwrap_err().contains("'shape' twice"));
     }
 }

@@ -1,6 +1,8 @@
 //! Reader for Keras's `mnist.npz`: a zip archive of `x_train.npy`, `y_train.npy`,
 //! `x_test.npy` and `y_test.npy`. Entries may be stored or deflated
-//! (`numpy.savez` stores, `numpy.savez_compressed` deflates); both are read.
+//! (`numpy.savez` stores, `numpy.savez_compressed` deflates); both are read. An archive
+//! whose entries share compressed data is refused: each byte of the file is decompressed
+//! at most once, so the file can expand only as far as deflate allows (about 1,000 times).
 
 use std::fs::File;
 use std::io::{BufReader, Read, Seek};
@@ -27,6 +29,18 @@ pub(crate) fn parse(input: impl Read + Seek, path: &Path) -> Result<Splits, Erro
             format!("an unreadable archive ({e})"),
         )
     })?;
+    let expected = "a .npz archive whose entries do not share compressed data";
+    match archive.has_overlapping_files() {
+        Ok(false) => {}
+        Ok(true) => {
+            let found = "entries whose data overlap (the same bytes would be read twice)";
+            return Err(Error::invalid(path, expected, found));
+        }
+        Err(e) => {
+            let found = format!("entries whose data cannot be located ({e})");
+            return Err(Error::invalid(path, expected, found));
+        }
+    }
     let train = split(&mut archive, path, "train")?;
     let test = split(&mut archive, path, "test")?;
     Ok((train, test))

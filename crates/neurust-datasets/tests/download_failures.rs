@@ -24,22 +24,24 @@ fn checksum_mismatch_keeps_nothing_and_names_both_hashes() {
     let Error::NotFound { download, .. } = &err else {
         panic!("{err:?}")
     };
-    let Error::ChecksumMismatch {
-        what,
+    let Error::BadDownload {
+        url,
         expected,
-        actual,
-        ..
+        found,
     } = &download[0]
     else {
         panic!("{err:?}")
     };
-    assert_eq!(expected, &sha256(&fixture_raw(0)));
-    assert_eq!(actual, &sha256(&gunzip(&corrupt)));
-    assert!(what.starts_with(&server.base), "{what}");
+    assert_eq!(
+        expected,
+        &format!("SHA-256 {} (uncompressed)", sha256(&fixture_raw(0)))
+    );
+    assert_eq!(found, &sha256(&gunzip(&corrupt)));
+    assert!(url.starts_with(&server.base), "{url}");
     assert!(names(&cache.join("mnist-small")).is_empty());
     let text = err.to_string();
     assert!(
-        text.contains(expected.as_str()) && text.contains(actual.as_str()),
+        text.contains(expected.as_str()) && text.contains(found.as_str()),
         "{text}"
     );
 }

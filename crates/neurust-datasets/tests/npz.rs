@@ -116,3 +116,22 @@ fn bad_npz_contents_are_described() {
             .contains("zip")
     );
 }
+
+#[test]
+fn entries_sharing_compressed_data_are_refused() {
+    // x_test and y_test point at the training arrays: a reader would decompress the same
+    // bytes twice, doubling what a small file can make it hold.
+    for deflated in [false, true] {
+        let honest = fixture_npz(deflated);
+        assert!(neurust_datasets::parse::npz(&honest).is_ok());
+        let aliased = zip_patch::alias_entry(zip_patch::alias_entry(honest, 2, 0), 3, 1);
+        let err = neurust_datasets::parse::npz(&aliased).unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::Invalid { .. }), "{err:?}");
+        assert!(text.contains("share compressed data"), "{text}");
+        let dir = scratch("overlap");
+        put(&dir, "mnist.npz", &aliased);
+        let text = mnist::load_data_from(&dir).unwrap_err().to_string();
+        assert!(text.contains("mnist.npz is not a valid"), "{text}");
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod server;
 pub mod serving;
+pub mod zip_patch;
 
 use std::fs;
 use std::io::{Read, Write};

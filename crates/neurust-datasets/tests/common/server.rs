@@ -19,6 +19,8 @@ pub enum Reply {
     Status(u16),
     /// `200 OK` claiming `claimed` bytes but sending only `body`, then closing.
     Short { body: Vec<u8>, claimed: usize },
+    /// `200 OK` with this body, sent one byte every `every`.
+    Trickle { body: Vec<u8>, every: Duration },
 }
 
 pub struct Server {
@@ -102,15 +104,24 @@ fn answer(
     let head = String::from_utf8_lossy(&head);
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
     hits.lock().expect("hits lock").push(path.clone());
-    let (status, body, claimed) = match routes.get(&path) {
-        Some(Reply::Body(b)) => (200, b.clone(), b.len()),
-        Some(Reply::Status(s)) => (*s, Vec::new(), 0),
-        Some(Reply::Short { body, claimed }) => (200, body.clone(), *claimed),
-        None => (404, Vec::new(), 0),
+    let (status, body, claimed, every) = match routes.get(&path) {
+        Some(Reply::Body(b)) => (200, b.clone(), b.len(), None),
+        Some(Reply::Status(s)) => (*s, Vec::new(), 0, None),
+        Some(Reply::Short { body, claimed }) => (200, body.clone(), *claimed, None),
+        Some(Reply::Trickle { body, every }) => (200, body.clone(), body.len(), Some(*every)),
+        None => (404, Vec::new(), 0, None),
     };
     let header =
         format!("HTTP/1.1 {status} X\r\nContent-Length: {claimed}\r\nConnection: close\r\n\r\n");
     stream.write_all(header.as_bytes())?;
-    stream.write_all(&body)?;
+    match every {
+        None => stream.write_all(&body)?,
+        Some(every) => {
+            for byte in body {
+                thread::sleep(every);
+                stream.write_all(&[byte])?; // fails once the client has given up
+            }
+        }
+    }
     stream.flush()
 }
