@@ -176,6 +176,27 @@ class NeurustKernelTests(jkt.KernelTests):
         results = [m for m in outputs if m["msg_type"] == "execute_result"]
         self.assertEqual(results[0]["content"]["data"]["text/plain"], "42")
 
+    def test_a_display_after_a_partial_line_is_shown(self) -> None:
+        """`print!` without a newline right before a display used to show the protocol's JSON."""
+        self.flush_channels()
+        reply, outputs = self.execute_helper('print!("Training: ");\n' + DISPLAY)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        text = "".join(m["content"]["text"] for m in outputs if m["msg_type"] == "stream")
+        self.assertEqual(text, "Training: ")
+        shown = [m["content"]["data"] for m in outputs if m["msg_type"] == "display_data"]
+        self.assertEqual(shown, [{"text/plain": "shown", "text/html": "<b>shown</b>"}])
+
+    def test_a_display_quoting_evcxr_block_markers_ends(self) -> None:
+        """evcxr takes EVCXR_BEGIN_CONTENT anywhere in a line as a block start: a display
+        quoting it used to hang the cell."""
+        self.flush_channels()
+        code = ('display(&neurust::display::MimeBundle::new()'
+                '.text("EVCXR_BEGIN_CONTENT text/plain"));')
+        reply, outputs = self.execute_helper(code, timeout=120)
+        self.assertEqual(reply["content"]["status"], "ok", reply["content"])
+        shown = [m["content"]["data"] for m in outputs if m["msg_type"] == "display_data"]
+        self.assertEqual(shown, [{"text/plain": "EVCXR_BEGIN_CONTENT text/plain"}])
+
     def test_comm_info_is_empty(self) -> None:
         self.flush_channels()
         msg_id = self.kc.comm_info()

@@ -44,6 +44,8 @@ pub struct Slot {
     base: PathBuf,
     index: usize,
     _lock: File,
+    /// Held shared while the kernel runs, so that no prune removes the key.
+    _key_lock: File,
 }
 
 /// How long a kernel waits for another kernel's first build before building itself.
@@ -106,9 +108,19 @@ fn acquire_in(root: &Path, key: &str) -> Result<Slot> {
     // SAFETY: geteuid has no preconditions.
     owned_and_private(root, unsafe { libc::geteuid() }, chosen)?;
     let base = root.join(key);
-    write_if_changed(&base.join(".cargo").join("config.toml"), CARGO_CONFIG)?;
-    write_if_changed(&base.join("evcxr-config").join("evcxr.toml"), EVCXR_TOML)?;
-    prune::mark_used(&base);
+    let mut attempts = 0;
+    let key_lock = loop {
+        write_if_changed(&base.join(".cargo").join("config.toml"), CARGO_CONFIG)?;
+        write_if_changed(&base.join("evcxr-config").join("evcxr.toml"), EVCXR_TOML)?;
+        prune::mark_used(&base);
+        if let Some(lock) = prune::hold_key(&base)? {
+            break lock;
+        }
+        attempts += 1;
+        if attempts == 3 {
+            bail!("the build cache {} keeps being removed", base.display());
+        }
+    };
     for n in 0..MAX_SLOTS {
         let dir = base.join(format!("slot-{n}"));
         let Some(lock) = try_lock(&base.join(format!("slot-{n}.lock")))? else {
@@ -122,6 +134,7 @@ fn acquire_in(root: &Path, key: &str) -> Result<Slot> {
             base,
             index: n,
             _lock: lock,
+            _key_lock: key_lock,
         });
     }
     bail!(

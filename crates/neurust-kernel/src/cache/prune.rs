@@ -2,13 +2,20 @@
 //! the facade path) holds a full dependency build, 0.4-2 GB; a toolchain update or a new kernel
 //! version starts a new key and the old one would stay on disk for ever.
 //!
-//! A kernel stamps its key's `last-used` file when it takes a slot. Keys whose stamp (or, for
-//! keys made before stamps existed, whose directory) is older than [`STALE_AFTER`] are removed,
-//! unless a kernel holds one of their slots: every slot is locked first, the key is renamed out
-//! of the way (a kernel that arrives later starts a fresh key directory), then deleted. A removal
-//! cut short (the kernel exited) leaves a `.stale-*` directory that the next prune finishes.
+//! A kernel stamps its key's `last-used` file, then holds the key's lock shared for as long as
+//! it runs. Keys whose stamp (or, for keys made before stamps existed, whose directory) is
+//! older than [`STALE_AFTER`] are removed, unless a kernel uses them: the prune takes the key's
+//! lock exclusively and every slot's lock, looks at the stamp again (a kernel may have stamped
+//! it meanwhile), renames the key out of the way, then deletes it. A kernel that arrived during
+//! the removal waits for the key's lock, sees that its key was moved away, and starts a fresh key
+//! directory. A removal cut short (the kernel exited) leaves a `.stale-*` directory that the
+//! next prune finishes.
 
 use super::fill::try_lock;
+use anyhow::{Context, Result};
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -17,11 +24,34 @@ pub const STALE_AFTER: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
 const STAMP: &str = "last-used";
 const STALE_PREFIX: &str = ".stale-";
+const KEY_LOCK: &str = "key.lock";
 
 /// Records that `base` (one key's directory) is in use now.
 pub(super) fn mark_used(base: &Path) {
     let stamp = base.join(STAMP);
     let _ = std::fs::File::create(&stamp).and_then(|f| f.set_modified(SystemTime::now()));
+}
+
+/// Takes `base`'s key lock shared, waiting while a prune holds it, and returns it to be held as
+/// long as the key is in use. None if a prune moved the key away meanwhile: the caller starts
+/// again on a fresh key directory.
+pub(super) fn hold_key(base: &Path) -> Result<Option<File>> {
+    let path = base.join(KEY_LOCK);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| path.display().to_string())?;
+    // SAFETY: flock on a file descriptor we own.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_SH) } != 0 {
+        return Err(std::io::Error::last_os_error()).with_context(|| path.display().to_string());
+    }
+    let same = match (file.metadata(), std::fs::metadata(&path)) {
+        (Ok(held), Ok(now)) => held.dev() == now.dev() && held.ino() == now.ino(),
+        _ => false,
+    };
+    Ok(same.then_some(file))
 }
 
 /// Removes the keys under `root` other than `current` unused for longer than `stale_after`.
@@ -39,7 +69,7 @@ pub fn prune_stale_keys(root: &Path, current: &str, stale_after: Duration) -> Ve
         } else if name != current
             && is_key(&name)
             && unused_for(&path) >= Some(stale_after)
-            && remove_unlocked(root, &name)
+            && remove_unlocked(root, &name, stale_after)
         {
             removed.push(name);
         }
@@ -68,9 +98,19 @@ fn unused_for(base: &Path) -> Option<Duration> {
     )
 }
 
-/// Locks every slot of a key, moves the key aside and deletes it. False if a slot is in use.
-fn remove_unlocked(root: &Path, name: &str) -> bool {
+/// Locks the key and every slot of it, checks that it is still unused, moves it aside and
+/// deletes it. False if a kernel uses it.
+fn remove_unlocked(root: &Path, name: &str, stale_after: Duration) -> bool {
     let base = root.join(name);
+    let Ok(Some(_key)) = try_lock(&base.join(KEY_LOCK)) else {
+        return false;
+    };
+    // A kernel may have stamped the key since the first look, before taking its lock. (Only the
+    // stamp counts here: taking the lock has just changed the directory's own time.)
+    let stamped = std::fs::metadata(base.join(STAMP)).and_then(|m| m.modified());
+    if stamped.is_ok_and(|at| at.elapsed().unwrap_or_default() < stale_after) {
+        return false;
+    }
     let mut locks = Vec::new();
     let Ok(entries) = std::fs::read_dir(&base) else {
         return false;
@@ -89,108 +129,11 @@ fn remove_unlocked(root: &Path, name: &str) -> bool {
         return false;
     }
     drop(locks);
+    // Kernels waiting for the key's lock wake once it is gone, and start afresh.
     let _ = std::fs::remove_dir_all(&aside);
     true
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::PathBuf;
-
-    const DAY: Duration = Duration::from_secs(24 * 60 * 60);
-
-    fn key_dir(root: &Path, name: &str, last_used: Option<Duration>) -> PathBuf {
-        let base = root.join(name);
-        std::fs::create_dir_all(base.join("slot-0/target")).expect("key dir");
-        std::fs::write(base.join("slot-0/target/lib.rlib"), b"built").expect("file");
-        std::fs::write(base.join("slot-0.lock"), b"").expect("lock file");
-        if let Some(ago) = last_used {
-            let stamp = std::fs::File::create(base.join(STAMP)).expect("stamp");
-            stamp.set_modified(SystemTime::now() - ago).expect("mtime");
-        }
-        base
-    }
-
-    fn age_dir(dir: &Path, ago: Duration) {
-        let file = std::fs::File::open(dir).expect("open dir");
-        file.set_modified(SystemTime::now() - ago)
-            .expect("dir mtime");
-    }
-
-    #[test]
-    fn only_unused_unlocked_keys_are_removed() {
-        let root = std::env::temp_dir().join(format!("neurust-prune-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        let current = key_dir(&root, "rustc-1.95.0-aaaaaaaaaaaaaaaa", Some(90 * DAY));
-        let stale = key_dir(&root, "rustc-1.90.0-bbbbbbbbbbbbbbbb", Some(40 * DAY));
-        let recent = key_dir(&root, "rustc-1.94.0-cccccccccccccccc", Some(29 * DAY));
-        let legacy = key_dir(&root, "rustc-1.80.0-dddddddddddddddd", None);
-        age_dir(&legacy, 60 * DAY);
-        let busy = key_dir(&root, "rustc-1.91.0-eeeeeeeeeeeeeeee", Some(40 * DAY));
-        let held = try_lock(&busy.join("slot-0.lock"))
-            .expect("lock")
-            .expect("free");
-        let other = root.join("not-a-key");
-        std::fs::create_dir_all(&other).expect("other dir");
-        age_dir(&other, 60 * DAY);
-        let leftover = root.join(".stale-rustc-1.70.0-ffffffffffffffff-1");
-        std::fs::create_dir_all(leftover.join("slot-0")).expect("leftover");
-
-        let mut removed = prune_stale_keys(&root, "rustc-1.95.0-aaaaaaaaaaaaaaaa", 30 * DAY);
-        removed.sort();
-        assert_eq!(
-            removed,
-            [
-                "rustc-1.80.0-dddddddddddddddd",
-                "rustc-1.90.0-bbbbbbbbbbbbbbbb"
-            ]
-        );
-        assert!(!stale.exists() && !legacy.exists() && !leftover.exists());
-        for kept in [&current, &recent, &busy, &other] {
-            assert!(kept.exists(), "{} kept", kept.display());
-        }
-        assert!(
-            busy.join("slot-0/target/lib.rlib").exists(),
-            "a slot in use is untouched"
-        );
-        let names: Vec<_> = std::fs::read_dir(&root)
-            .expect("root")
-            .map(|e| e.expect("entry").file_name())
-            .collect();
-        assert_eq!(
-            names.len(),
-            4,
-            "nothing set aside is left behind: {names:?}"
-        );
-        drop(held);
-        std::fs::remove_dir_all(&root).expect("clean up");
-    }
-
-    #[test]
-    fn taking_a_slot_stamps_the_key_as_used() {
-        let root = std::env::temp_dir().join(format!("neurust-stamp-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        let base = key_dir(&root, "rustc-1.95.0-aaaaaaaaaaaaaaaa", Some(90 * DAY));
-        assert!(unused_for(&base).expect("age") > 89 * DAY);
-        let slot = super::super::acquire_in(&root, "rustc-1.95.0-aaaaaaaaaaaaaaaa").expect("slot");
-        assert!(unused_for(&base).expect("age") < DAY);
-        drop(slot);
-        std::fs::remove_dir_all(&root).expect("clean up");
-    }
-
-    #[test]
-    fn recognises_only_cache_key_names() {
-        assert!(is_key("rustc-1.95.0-e3edb838c4648e2d"));
-        assert!(is_key("rustc-unknown-0123456789abcdef"));
-        for name in [
-            "rustc-1.95.0-e3edb838",
-            "rustc--e3edb838c4648e2d",
-            "slot-0",
-            "rustc-1.95.0-e3edb838c4648e2g",
-            ".stale-x",
-        ] {
-            assert!(!is_key(name), "{name}");
-        }
-    }
-}
+#[path = "prune_tests.rs"]
+mod tests;
