@@ -92,7 +92,8 @@ fn agent(source: &Source) -> Agent {
         .timeout_per_read(Some(Duration::from_secs(60)))
         .user_agent(concat!("neurust-datasets/", env!("CARGO_PKG_VERSION")));
     if source.is_loopback() {
-        config = config.proxy(None);
+        // Plain http is allowed on loopback only, so a local mirror may not redirect elsewhere.
+        config = config.proxy(None).max_redirects(0);
     }
     config.build().into()
 }

@@ -160,3 +160,32 @@ fn missing_file_404_is_reported_with_the_url_and_next_source_is_tried() {
         .load(&fixture_dataset());
     assert_eq!(loaded.unwrap().1.1[0], 7);
 }
+
+#[test]
+fn a_local_mirror_cannot_redirect_the_download_elsewhere() {
+    // A plain-http source is only allowed on loopback; a redirect from it would send the
+    // request, unencrypted, to any host.
+    let elsewhere = Server::start(fixture_routes("m"));
+    let routes = FILES
+        .iter()
+        .map(|name| {
+            let to = format!("{}/m/{name}.gz", elsewhere.base);
+            (format!("/mirror/{name}.gz"), Reply::Redirect(to))
+        })
+        .collect();
+    let mirror = Server::start(routes);
+    let cache = scratch("dl-redirect");
+    let source = Source::new(&format!("{}/mirror", mirror.base), Layout::IdxGz).unwrap();
+    let err = Loader::new()
+        .cache_root(&cache)
+        .sources(vec![source])
+        .progress(false)
+        .load(&fixture_dataset())
+        .unwrap_err();
+    assert!(err.to_string().contains("redirect"), "{err}");
+    assert!(
+        elsewhere.hits().is_empty(),
+        "followed to {:?}",
+        elsewhere.hits()
+    );
+}

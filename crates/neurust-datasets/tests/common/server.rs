@@ -21,6 +21,8 @@ pub enum Reply {
     Short { body: Vec<u8>, claimed: usize },
     /// `200 OK` with this body, sent one byte every `every`.
     Trickle { body: Vec<u8>, every: Duration },
+    /// `302 Found` pointing at this URL.
+    Redirect(String),
 }
 
 pub struct Server {
@@ -104,15 +106,21 @@ fn answer(
     let head = String::from_utf8_lossy(&head);
     let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
     hits.lock().expect("hits lock").push(path.clone());
+    let mut location = String::new();
     let (status, body, claimed, every) = match routes.get(&path) {
         Some(Reply::Body(b)) => (200, b.clone(), b.len(), None),
         Some(Reply::Status(s)) => (*s, Vec::new(), 0, None),
         Some(Reply::Short { body, claimed }) => (200, body.clone(), *claimed, None),
         Some(Reply::Trickle { body, every }) => (200, body.clone(), body.len(), Some(*every)),
+        Some(Reply::Redirect(to)) => {
+            location = format!("Location: {to}\r\n");
+            (302, Vec::new(), 0, None)
+        }
         None => (404, Vec::new(), 0, None),
     };
-    let header =
-        format!("HTTP/1.1 {status} X\r\nContent-Length: {claimed}\r\nConnection: close\r\n\r\n");
+    let header = format!(
+        "HTTP/1.1 {status} X\r\n{location}Content-Length: {claimed}\r\nConnection: close\r\n\r\n"
+    );
     stream.write_all(header.as_bytes())?;
     match every {
         None => stream.write_all(&body)?,
