@@ -1,9 +1,11 @@
 """Hostile inputs at the protocol level: unknown or misplaced message types, fields of the wrong
 type, interrupts and signals while idle, two clients at once, and traffic that is not ZMTP.
 """
+import contextlib
 import os
 import queue
 import signal
+import socket
 import time
 
 import zmq
@@ -128,11 +130,28 @@ def garbage_then_fresh_client(port_name, payload):
             return [] if heartbeat_ok(k.km) else ["heartbeat no longer answers"]
         if port_name == "iopub_port":
             return [] if iopub_ok(k) else ["a fresh iopub subscriber hears nothing"]
+        if port_name == "stdin_port":
+            # The kernel only speaks on stdin during input(); a fresh client must be greeted.
+            return [] if zmtp_greets(k.km.stdin_port) else ["a fresh stdin client is not greeted"]
         channel = port_name.removesuffix("_port")
         replies, _ = k.wire.exchange(channel, k.wire.frames("kernel_info_request"),
                                      sentinel=False, done=bool)
         return [] if replies else ["a fresh connection is not answered"]
     return attack
+
+
+def zmtp_greets(port):
+    """Whether a new TCP connection to `port` gets a ZMTP 3 greeting back for its own."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+        conn.sendall(ZMTP_GREETING)
+        got = b""
+        with contextlib.suppress(OSError):
+            while len(got) < 11:
+                chunk = conn.recv(64)
+                if not chunk:
+                    break
+                got += chunk
+    return got[:1] == b"\xff" and got[9:10] == b"\x7f" and got[10:11] == b"\x03"
 
 
 def iopub_ok(k):
