@@ -54,6 +54,8 @@ connection = {"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port":
               "ip": "127.0.0.1", "key": "k", "transport": "tcp",
               "signature_scheme": "hmac-sha256", "kernel_name": "neurust"}
 write("fuzz_wire", "connection_file", b"\x04" + json.dumps(connection).encode())
+write("fuzz_wire", "connection_numeric_key",
+      b"\x04" + json.dumps(dict(connection, key=123456789)).encode())
 
 # fuzz_display: stdout lines.
 marker = b"NEURUST-DISPLAY-V1 "
@@ -98,6 +100,35 @@ for name, method in [("stored", zipfile.ZIP_STORED), ("deflated", zipfile.ZIP_DE
             archive.writestr(info, value, compress_type=method)
     write("fuzz_npz", f"archive_{name}", b"\x01" + buffer.getvalue())
 write("fuzz_npz", "parts_stored", b"\x00" + SEP.join(arrays.values()))
+# Refused since session 5: a .npy header with a key twice, and an archive whose entries share
+# their compressed data (x_test and y_test pointing at the train entries).
+twice = arrays["x_train"].replace(b"'fortran_order': False,",
+                                  b"'fortran_order': False, 'fortran_order': True,")
+write("fuzz_npz", "parts_duplicate_key", b"\x00" + SEP.join([twice, *list(arrays.values())[1:]]))
+
+
+def overlapping(archive):
+    """Points the central-directory entries of the test arrays at the train arrays' data."""
+    data = bytearray(archive)
+    eocd = data.rfind(b"PK\x05\x06")
+    (entries,) = struct.unpack_from("<H", data, eocd + 10)
+    (start,) = struct.unpack_from("<I", data, eocd + 16)
+    offsets, at = {}, start
+    for _ in range(entries):
+        name_len, extra_len, comment_len = struct.unpack_from("<HHH", data, at + 28)
+        name = bytes(data[at + 46:at + 46 + name_len]).decode()
+        offsets[name] = at
+        at += 46 + name_len + extra_len + comment_len
+    for test, train in [("x_test.npy", "x_train.npy"), ("y_test.npy", "y_train.npy")]:
+        data[offsets[test] + 42:offsets[test] + 46] = data[offsets[train] + 42:offsets[train] + 46]
+    return bytes(data)
+
+
+buffer = io.BytesIO()
+with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+    for key, value in arrays.items():
+        archive.writestr(zipfile.ZipInfo(key + ".npy", date_time=(1980, 1, 1, 0, 0, 0)), value)
+write("fuzz_npz", "archive_overlapping", b"\x01" + overlapping(buffer.getvalue()))
 write("fuzz_npz", "parts_deflated", b"\x02" + SEP.join(arrays.values()))
 
 
