@@ -187,13 +187,18 @@ fn seed(base: &Path, dir: &Path, own: usize) -> Option<PathBuf> {
     }
 }
 
-pub(super) fn try_lock(path: &Path) -> Result<Option<File>> {
-    let file = File::options()
+/// Opens (creating it if needed) a lock file, without taking its lock.
+pub(super) fn open_lock(path: &Path) -> Result<File> {
+    File::options()
         .create(true)
         .truncate(false)
         .write(true)
         .open(path)
-        .with_context(|| path.display().to_string())?;
+        .with_context(|| path.display().to_string())
+}
+
+pub(super) fn try_lock(path: &Path) -> Result<Option<File>> {
+    let file = open_lock(path)?;
     // SAFETY: flock on a file descriptor we own; no memory is shared with the kernel.
     let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
     Ok((rc == 0).then_some(file))

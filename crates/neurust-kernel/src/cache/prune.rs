@@ -11,7 +11,7 @@
 //! directory. A removal cut short (the kernel exited) leaves a `.stale-*` directory that the
 //! next prune finishes.
 
-use super::fill::try_lock;
+use super::fill::{open_lock, try_lock};
 use anyhow::{Context, Result};
 use std::fs::File;
 use std::os::fd::AsRawFd;
@@ -37,12 +37,7 @@ pub(super) fn mark_used(base: &Path) {
 /// again on a fresh key directory.
 pub(super) fn hold_key(base: &Path) -> Result<Option<File>> {
     let path = base.join(KEY_LOCK);
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| path.display().to_string())?;
+    let file = open_lock(&path)?;
     // SAFETY: flock on a file descriptor we own.
     if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_SH) } != 0 {
         return Err(std::io::Error::last_os_error()).with_context(|| path.display().to_string());

@@ -3,6 +3,13 @@
 use super::*;
 use std::path::PathBuf;
 
+/// An empty directory of this test's own (`name` tells tests apart).
+fn scratch_root(name: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!("neurust-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    root
+}
+
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
 fn key_dir(root: &Path, name: &str, last_used: Option<Duration>) -> PathBuf {
@@ -25,8 +32,7 @@ fn age_dir(dir: &Path, ago: Duration) {
 
 #[test]
 fn only_unused_unlocked_keys_are_removed() {
-    let root = std::env::temp_dir().join(format!("neurust-prune-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = scratch_root("prune");
     let current = key_dir(&root, "rustc-1.95.0-aaaaaaaaaaaaaaaa", Some(90 * DAY));
     let stale = key_dir(&root, "rustc-1.90.0-bbbbbbbbbbbbbbbb", Some(40 * DAY));
     let recent = key_dir(&root, "rustc-1.94.0-cccccccccccccccc", Some(29 * DAY));
@@ -74,8 +80,7 @@ fn only_unused_unlocked_keys_are_removed() {
 
 #[test]
 fn taking_a_slot_stamps_the_key_as_used() {
-    let root = std::env::temp_dir().join(format!("neurust-stamp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = scratch_root("stamp");
     let base = key_dir(&root, "rustc-1.95.0-aaaaaaaaaaaaaaaa", Some(90 * DAY));
     assert!(unused_for(&base).expect("age") > 89 * DAY);
     let slot = super::super::acquire_in(&root, "rustc-1.95.0-aaaaaaaaaaaaaaaa").expect("slot");
@@ -101,8 +106,7 @@ fn recognises_only_cache_key_names() {
 
 #[test]
 fn a_key_a_kernel_holds_is_kept_however_old() {
-    let root = std::env::temp_dir().join(format!("neurust-held-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = scratch_root("held");
     let base = key_dir(&root, "rustc-1.90.0-bbbbbbbbbbbbbbbb", Some(40 * DAY));
     let held = hold_key(&base).expect("lock").expect("the key is there");
     // Its stamp is old (say the kernel's clock was set back), but it is in use.
@@ -118,8 +122,7 @@ fn a_key_a_kernel_holds_is_kept_however_old() {
 
 #[test]
 fn a_key_stamped_after_the_first_look_is_kept() {
-    let root = std::env::temp_dir().join(format!("neurust-restamp-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = scratch_root("restamp");
     let base = key_dir(&root, "rustc-1.90.0-bbbbbbbbbbbbbbbb", Some(40 * DAY));
     assert!(
         unused_for(&base) >= Some(30 * DAY),
@@ -137,8 +140,7 @@ fn a_key_stamped_after_the_first_look_is_kept() {
 
 #[test]
 fn a_kernel_that_waited_through_a_removal_is_told_to_start_afresh() {
-    let root = std::env::temp_dir().join(format!("neurust-waited-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = scratch_root("waited");
     let base = key_dir(&root, "rustc-1.90.0-bbbbbbbbbbbbbbbb", Some(40 * DAY));
     let pruning = try_lock(&base.join(KEY_LOCK)).expect("lock").expect("free");
     let waiter = {
