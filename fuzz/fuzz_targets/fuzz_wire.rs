@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         && let Ok(text) = std::str::from_utf8(rest)
         && let Ok(info) = ConnectionInfo::parse(text)
     {
-        let _ = info.endpoint(info.shell_port);
+        let _ = info.bind_host();
     }
     let signer = Signer::new(if flags & 2 != 0 { "" } else { "fuzz-key" });
     let mut frames: Vec<Bytes> = rest

@@ -70,18 +70,17 @@ fn remove_stale_dirs(base: &Path, uid: u32) {
     }
 }
 
-/// Listens on `ip:port` for clients and returns the Unix listener ZeroMQ should adopt for the
+/// Listens on `host:port` for clients and returns the Unix listener ZeroMQ should adopt for the
 /// socket called `name`.
 pub async fn listen(
     dir: &Path,
     name: &'static str,
-    ip: &str,
+    host: &str,
     port: u16,
 ) -> Result<std::os::unix::net::UnixListener> {
-    let host = if ip == "*" { "0.0.0.0" } else { ip };
     let tcp = TcpListener::bind((host, port))
         .await
-        .with_context(|| format!("binding {name} to {ip}:{port}"))?;
+        .with_context(|| format!("binding {name} to {host}:{port}"))?;
     let path = dir.join(format!("{name}.sock"));
     let unix = std::os::unix::net::UnixListener::bind(&path)
         .with_context(|| format!("binding {}", path.display()))?;

@@ -25,7 +25,7 @@ pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, I
 
     let mut iopub = zeromq::PubSocket::new();
     iopub
-        .bind_listener(front::listen(dir, "iopub", &info.ip, info.iopub_port).await?)
+        .bind_listener(front::listen(dir, "iopub", info.bind_host(), info.iopub_port).await?)
         .await
         .context("binding iopub")?;
     let (iopub_tx, mut iopub_rx) = unbounded_channel::<Message>();
@@ -40,7 +40,7 @@ pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, I
 
     let mut heartbeat = zeromq::RepSocket::new();
     heartbeat
-        .bind_listener(front::listen(dir, "heartbeat", &info.ip, info.hb_port).await?)
+        .bind_listener(front::listen(dir, "heartbeat", info.bind_host(), info.hb_port).await?)
         .await
         .context("binding heartbeat")?;
     tokio::spawn(async move {
@@ -62,7 +62,7 @@ pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, I
     ] {
         let mut socket = zeromq::RouterSocket::new();
         socket
-            .bind_listener(front::listen(dir, name, &info.ip, port).await?)
+            .bind_listener(front::listen(dir, name, info.bind_host(), port).await?)
             .await
             .with_context(|| format!("binding {channel:?}"))?;
         let (mut send_half, mut recv_half) = socket.split();

@@ -124,13 +124,17 @@ impl ConnectionInfo {
         Ok(info)
     }
 
-    /// The ZeroMQ endpoint for one of the ports (`tcp://127.0.0.1:5`, `tcp://[::1]:5`).
-    pub fn endpoint(&self, port: u16) -> String {
-        if self.ip.contains(':') {
-            format!("{}://[{}]:{}", self.transport, self.ip, port)
-        } else {
-            format!("{}://{}:{}", self.transport, self.ip, port)
-        }
+    /// The host to bind the ports on: the connection file's `ip`, with Jupyter's `*` ("every
+    /// interface") written as `0.0.0.0`.
+    ///
+    /// ```
+    /// let text = r#"{"ip": "*", "shell_port": 1, "iopub_port": 2, "stdin_port": 3,
+    ///     "control_port": 4, "hb_port": 5}"#;
+    /// let info = neurust_wire::ConnectionInfo::parse(text).unwrap();
+    /// assert_eq!(info.bind_host(), "0.0.0.0");
+    /// ```
+    pub fn bind_host(&self) -> &str {
+        if self.ip == "*" { "0.0.0.0" } else { &self.ip }
     }
 }
 
@@ -144,7 +148,7 @@ mod tests {
             "hb_port": 5, "ip": "127.0.0.1", "key": "k", "transport": "tcp",
             "signature_scheme": "hmac-sha256", "kernel_name": "neurust"}"#;
         let info = ConnectionInfo::parse(text).expect("parses");
-        assert_eq!(info.endpoint(info.hb_port), "tcp://127.0.0.1:5");
+        assert_eq!(info.bind_host(), "127.0.0.1");
         assert_eq!(info.key, "k");
         let shown = format!("{info:?}");
         assert!(
@@ -176,6 +180,6 @@ mod tests {
             "{err}"
         );
         let ok = ConnectionInfo::parse(&format!(r#"{{{base}, "hb_port": 5}}"#)).unwrap();
-        assert_eq!(ok.endpoint(9), "tcp://[::1]:9");
+        assert_eq!(ok.bind_host(), "::1");
     }
 }
