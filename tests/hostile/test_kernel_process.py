@@ -1,6 +1,7 @@
 """The kernel process's own defences, as SECURITY.md states them: it listens only on the address
 and ports of its connection file, behind a private socket directory that goes when it exits; it
-never writes the key to its log; an empty key is accepted only with a loud warning.
+never writes the key to its log; an empty key is accepted only with a loud warning; it makes no
+network request that a cell did not ask for.
 
 The kernel with Jupyter's "every interface" address and an empty key comes first and stops at
 once, so that the logged kernel after it finds the warm build-cache slot free.
@@ -10,6 +11,7 @@ import os
 import socket
 import stat
 import subprocess
+import threading
 
 import pytest
 from jupyter_client import BlockingKernelClient, KernelManager
@@ -115,3 +117,67 @@ def test_the_key_never_reaches_the_log(logged):
     key = km.session.key.decode()
     assert len(key) >= 16 and key not in text
     assert socket_dirs(pid) == [], "the socket directory is removed at exit"
+
+
+class Canary:
+    """An HTTP proxy that forwards nothing: it records each connection's first line (`CONNECT
+    index.crates.io:443 ...`) and closes it."""
+
+    def __init__(self):
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}"
+        self.seen = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(5)
+                try:
+                    self.seen.append(conn.recv(200).split(b"\r\n")[0].decode(errors="replace"))
+                except OSError:
+                    self.seen.append("(nothing sent)")
+
+    def env(self):
+        names = ("CARGO_HTTP_PROXY", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy",
+                 "ALL_PROXY", "all_proxy")
+        return {**{n: self.url for n in names}, "NO_PROXY": "", "no_proxy": "",
+                "CARGO_NET_RETRY": "0"}
+
+
+def test_no_network_request_unless_a_cell_asks():
+    """Start-up (the preload builds and loads neurust) and ordinary cells go nowhere on the
+    network; a cell's own `:dep` on a crate not yet downloaded does (through the canary, which
+    shows the canary sees cargo's requests), fails clearly, and leaves the session usable."""
+    canary = Canary()
+    km = KernelManager(kernel_name="neurust")
+    km.start_kernel(env={**os.environ, **canary.env()})
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
+        for code in ("let kept = vec![1u8, 2, 3];",
+                     'display(&Table::new(["a"]).row([1]));',
+                     "let mut m = Sequential::with_seed(1);\n"
+                     "m.add(Flatten::new().input_shape([2]));\n"
+                     'm.add(Dense::new(2).activation("softmax"));\n'
+                     'm.compile("adam", "sparse_categorical_crossentropy", &["accuracy"])?;\n'
+                     "m.fit(&Array2::<f32>::zeros((4, 2)), &Array1::<u8>::zeros(4))"
+                     ".epochs(1).verbose(0).run()?;"):
+            reply = kc.execute_interactive(code, timeout=300, output_hook=lambda _m: None)
+            assert reply["content"]["status"] == "ok", reply["content"]
+        assert canary.seen == [], f"requests without a cell asking: {canary.seen}"
+        reply = kc.execute_interactive(':dep neurust_canary_not_a_crate = "9.9"', timeout=300,
+                                       output_hook=lambda _m: None)
+        assert reply["content"]["status"] == "error", reply["content"]
+        assert canary.seen, "the cell's :dep went through the canary"
+        reply = kc.execute_interactive("kept.len()", timeout=300, output_hook=lambda _m: None)
+        assert reply["content"]["status"] == "ok", reply["content"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        canary.server.close()

@@ -86,15 +86,31 @@ impl Engine {
                 .map(str::to_owned),
         );
         all.push(WARM_UP.to_owned());
+        self.cargo_offline(true);
         match self.ctx.execute(&all.join("\n")) {
             Ok(_) => self.facade_loaded = facade.is_some(),
             Err(e) => {
-                log(&format!("one-cell preload failed, going step by step: {e}"));
+                log(&format!(
+                    "one-cell preload (offline) failed, going step by step with network access: {e}"
+                ));
+                self.cargo_offline(false);
                 self.preload_stepwise(facade);
             }
         }
+        self.cargo_offline(false);
         self.settle();
         log(&format!("preload: {:.2} s", t.elapsed().as_secs_f64()));
+    }
+
+    /// evcxr's offline mode (`cargo --offline`). The first try at the preload runs offline: when
+    /// the dependencies are downloaded already (always, once the cache is built), cargo then
+    /// does not ask the registry about them, so starting a kernel makes no network request.
+    /// Only the step-by-step retry may fetch them. A user's own `:dep` runs online afterwards.
+    fn cargo_offline(&mut self, offline: bool) {
+        let command = if offline { ":offline 1" } else { ":offline 0" };
+        if let Err(e) = self.ctx.execute(command) {
+            log(&format!("`{command}` failed: {e}"));
+        }
     }
 
     fn preload_stepwise(&mut self, facade: Option<&Path>) {
