@@ -120,13 +120,21 @@ pub trait Labels {
     fn to_targets(&self) -> Result<Targets>;
 }
 
+/// A label array's shape as an error shows it; a 0-d array (`y.slice(s![0])`) is a scalar.
+fn labels_shape(shape: &[usize]) -> String {
+    match shape.split_first() {
+        Some((_, rest)) => crate::error::fmt_shape("n", rest),
+        None => "a scalar (a 0-d array; slice a range such as s![0..1] to keep the axis)".into(),
+    }
+}
+
 fn column_shape(shape: &[usize]) -> Result<usize> {
     match shape {
         [n] | [n, 1] => Ok(*n),
         _ => Err(Error::shape(
             "labels",
             "(n,) class ids",
-            crate::error::fmt_shape("n", &shape[1..]),
+            labels_shape(shape),
         )),
     }
 }
@@ -179,7 +187,7 @@ impl LabelElem for f32 {
                 return Err(Error::shape(
                     "labels",
                     "(n,) or (n, classes)",
-                    crate::error::fmt_shape("n", &shape[1..]),
+                    labels_shape(&shape),
                 ));
             }
         };

@@ -32,6 +32,11 @@ pub(crate) fn holdout(
                     fmt_shape(&vx.nrows().to_string(), &vshape),
                 ));
             }
+            if vx.nrows() == 0 {
+                return Err(Error::invalid(
+                    "validation_data needs at least one sample, got an empty array",
+                ));
+            }
             if vy.len() != vx.nrows() {
                 return Err(Error::invalid(format!(
                     "validation x has {} samples, y has {}",

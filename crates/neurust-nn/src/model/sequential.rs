@@ -150,6 +150,10 @@ impl Sequential {
             }
         }
         self.input_shape = Some(per_sample.to_vec());
+        // Fresh weights (of maybe new sizes, after `add`) need a fresh optimizer state.
+        if let Some(compiled) = self.compiled.as_mut() {
+            compiled.optimizer.reset();
+        }
         Ok(())
     }
 
@@ -210,7 +214,12 @@ impl Sequential {
         for layer in &mut self.layers {
             layer.visit_params(&mut |p| {
                 if let Some(w) = incoming.next() {
-                    p.value = w;
+                    // The optimizer updates weights as flat slices: keep them row-major.
+                    p.value = if w.is_standard_layout() {
+                        w
+                    } else {
+                        w.as_standard_layout().into_owned()
+                    };
                 }
             });
         }

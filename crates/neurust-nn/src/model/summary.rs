@@ -73,7 +73,8 @@ impl Sequential {
                 params,
             });
         }
-        let total: usize = rows.iter().map(|r| r.params).sum();
+        // Saturates, as each layer's count does, for sizes no machine could hold.
+        let total = rows.iter().fold(0usize, |t, r| t.saturating_add(r.params));
         Summary {
             model_name: self.name.clone(),
             rows,

@@ -4,6 +4,7 @@
 mod adam;
 #[cfg(target_arch = "x86_64")]
 mod adam_avx512;
+mod check;
 mod rmsprop;
 mod sgd;
 
@@ -104,16 +105,6 @@ impl Optimizer {
         }
     }
 
-    fn check(&self) -> Result<()> {
-        let lr = self.learning_rate();
-        if !(lr.is_finite() && lr > 0.0) {
-            return Err(Error::invalid(format!(
-                "the learning rate must be a positive number, got {lr}"
-            )));
-        }
-        Ok(())
-    }
-
     /// Adam's step size for step `t` (from 1); 0 for the others.
     fn alpha(&self, t: u64) -> f32 {
         match self {
@@ -162,6 +153,13 @@ impl OptimizerState {
         })
     }
 
+    /// Forgets the per-parameter state and the step count: the model's weights were rebuilt
+    /// (fresh values, maybe new sizes), as if the model had just been compiled.
+    pub(crate) fn reset(&mut self) {
+        self.iterations = 0;
+        self.state.clear();
+    }
+
     /// Applies one update to every parameter, in the order the layers visit them.
     pub(crate) fn step(&mut self, layers: &mut [Box<dyn Layer>]) {
         self.iterations += 1;
@@ -181,6 +179,10 @@ impl OptimizerState {
         let len = p.len();
         if self.state.len() <= index {
             self.state.push(vec![0.0; slots * len]);
+        }
+        if self.state[index].len() != slots * len {
+            // A tensor whose size changed since its state was made: start its state afresh.
+            self.state[index] = vec![0.0; slots * len];
         }
         let state = &mut self.state[index];
         let parts = if len >= PARALLEL_MIN_LEN {
