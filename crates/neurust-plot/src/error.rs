@@ -78,7 +78,7 @@ impl fmt::Display for PlotError {
             } => write!(
                 f,
                 "a {rows}×{cols} grid needs {} images but only {available} were given",
-                rows * cols
+                rows.saturating_mul(*cols)
             ),
             PlotError::Invalid(msg) => f.write_str(msg),
             PlotError::UnsupportedFormat(path) => write!(

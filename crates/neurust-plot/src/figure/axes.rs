@@ -33,6 +33,9 @@ pub struct Axes {
     pub(crate) yticks: Option<Vec<(f64, String)>>,
 }
 
+/// The most bins `hist` draws: more are narrower than a pixel of the largest figure.
+const MAX_BINS: usize = 100_000;
+
 fn check_xy(what: &'static str, xs: Vec<f64>, ys: Vec<f64>) -> Result<(Vec<f64>, Vec<f64>, usize)> {
     if xs.len() != ys.len() {
         return Err(PlotError::LengthMismatch {
@@ -133,6 +136,11 @@ impl Axes {
             .collect();
         if v.is_empty() || bins == 0 {
             return Err(PlotError::Empty { what: "hist" });
+        }
+        if bins > MAX_BINS {
+            return Err(PlotError::Invalid(format!(
+                "hist: {bins} bins are more than a figure can show; use at most {MAX_BINS}"
+            )));
         }
         let lo = v.iter().cloned().fold(f64::INFINITY, f64::min);
         let hi = v.iter().cloned().fold(f64::NEG_INFINITY, f64::max);

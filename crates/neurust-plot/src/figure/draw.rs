@@ -18,6 +18,9 @@ use crate::figure::style::*;
 
 type Area<DB> = DrawingArea<DB, Shift>;
 
+/// Pixels beyond which a text position is clamped: far outside the largest figure.
+const FAR: i32 = 1_000_000;
+
 /// Where the axes' image (if any) must be painted; drawn by the caller.
 pub(crate) struct Placement<'a> {
     pub picture: &'a Picture,
@@ -153,10 +156,17 @@ pub(crate) fn draw_axes<DB: DrawingBackend>(area: &Area<DB>, ax: &Axes, cell: Re
     for s in &ax.series {
         draw_series(area, s, &t)?;
     }
-    for n in &ax.notes {
+    for n in ax
+        .notes
+        .iter()
+        .filter(|n| n.x.is_finite() && n.y.is_finite())
+    {
         let style = text(n.size, n.color, HPos::Center, VPos::Center, false);
-        area.draw_text(&n.text, &style, t.point(n.x, n.y))
-            .map_err(render)?;
+        // Text far outside the figure is invisible either way; a position near i32::MAX
+        // (limits zoomed far away from it) overflows the backend's glyph arithmetic.
+        let (x, y) = t.point(n.x, n.y);
+        let at = (x.clamp(-FAR, FAR), y.clamp(-FAR, FAR));
+        area.draw_text(&n.text, &style, at).map_err(render)?;
     }
     if !ax.axis_off {
         let frame = rgb(INK).stroke_width(1);

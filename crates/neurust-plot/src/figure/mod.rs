@@ -14,6 +14,9 @@ pub(crate) mod style;
 
 use crate::{Axes, PlotError, Result};
 
+/// The most subplots a figure has on a side.
+pub(crate) const MAX_SIDE: usize = 100;
+
 /// A figure: a size in pixels and a grid of subplots.
 ///
 /// Sizes follow matplotlib: [`size`](Figure::size) takes inches at 100 dots per
@@ -94,8 +97,8 @@ impl Figure {
     /// assert_eq!(neurust_plot::Figure::new().subplots(2, 5).len(), 10);
     /// ```
     pub fn subplots(mut self, rows: usize, cols: usize) -> Self {
-        self.rows = rows.clamp(1, 100);
-        self.cols = cols.clamp(1, 100);
+        self.rows = rows.clamp(1, MAX_SIDE);
+        self.cols = cols.clamp(1, MAX_SIDE);
         self.axes = vec![Axes::default(); self.rows * self.cols];
         self
     }

@@ -103,11 +103,18 @@ pub(crate) fn nice_ticks(lo: f64, hi: f64, target: usize) -> Vec<(f64, String)> 
             da.total_cmp(&db)
         })
         .unwrap_or(10.0 * mag);
+    // A span in the subnormal range underflows the step to 0; no round ticks then.
+    if !(step.is_finite() && step > 0.0) {
+        return vec![];
+    }
     let mag = 10f64.powf(step.log10().floor());
     let decimals = (-(step.log10().floor()) as i32).max(0) as usize
         + usize::from((step / mag - 2.5).abs() < 1e-9 && mag <= 1.0);
     let first = (lo / step - 1e-9).ceil() as i64;
     let last = (hi / step + 1e-9).floor() as i64;
+    if last.saturating_sub(first) > 1000 {
+        return vec![];
+    }
     (first..=last)
         .map(|k| {
             let v = k as f64 * step;
@@ -136,5 +143,7 @@ mod tests {
         let t: Vec<String> = nice_ticks(27.5, -0.5, 5).into_iter().map(|t| t.1).collect();
         assert_eq!(t, ["0", "5", "10", "15", "20", "25"]);
         assert!(nice_ticks(1.0, 1.0, 5).is_empty());
+        // A subnormal span: the step underflows to 0 (it made an endless loop).
+        assert!(nice_ticks(0.0, 1e-323, 5).is_empty());
     }
 }

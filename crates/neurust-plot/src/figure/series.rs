@@ -53,6 +53,9 @@ pub(crate) fn draw_series<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Segments longer than this many pixels (twice the largest figure's diagonal) are not dashed.
+const MAX_DASHED_LEN: f64 = 30_000.0;
+
 /// Split a polyline into dashes of `on` pixels separated by `off`.
 fn dashes(points: &[(i32, i32)], on: f64, off: f64) -> Vec<Vec<(i32, i32)>> {
     let mut out = Vec::new();
@@ -63,6 +66,16 @@ fn dashes(points: &[(i32, i32)], on: f64, off: f64) -> Vec<Vec<(i32, i32)>> {
             (w[1].0 as f64, w[1].1 as f64),
         );
         let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
+        if len > MAX_DASHED_LEN {
+            // A segment far longer than any figure (limits zoomed far into the data, or equal
+            // limits): drawn solid, not as hundreds of millions of dashes.
+            if drawing && cur.len() > 1 {
+                out.push(std::mem::take(&mut cur));
+            }
+            out.push(vec![w[0], w[1]]);
+            (pos, drawing, cur) = (0.0, true, vec![w[1]]);
+            continue;
+        }
         let mut d = 0.0;
         while d < len {
             let left = if drawing { on } else { off } - pos;

@@ -30,14 +30,13 @@ pub fn confusion_matrix(
         });
     }
     let lo = t.iter().chain(&p).min().copied().unwrap_or(0);
-    let k = t.iter().chain(&p).max().copied().unwrap_or(0) + 1;
-    if lo < 0 || k > 100 {
+    let hi = t.iter().chain(&p).max().copied().unwrap_or(0);
+    if lo < 0 || hi >= 100 {
         return Err(PlotError::Invalid(format!(
-            "confusion_matrix: labels must be class numbers 0..100, got values from {lo} to {}",
-            k - 1
+            "confusion_matrix: labels must be class numbers 0..100, got values from {lo} to {hi}"
         )));
     }
-    let k = k as usize;
+    let k = hi as usize + 1;
     let mut counts = ndarray::Array2::<u64>::zeros((k, k));
     for (a, b) in t.iter().zip(&p) {
         counts[[*a as usize, *b as usize]] += 1;

@@ -2,6 +2,7 @@
 
 use crate::Labels;
 use crate::data::{ImageStack, stack_image};
+use crate::figure::MAX_SIDE;
 use crate::{Axes, Figure, PlotError, Result};
 
 fn tile(ax: &mut Axes, images: &(impl ImageStack + ?Sized), i: usize, title: String) -> Result<()> {
@@ -57,6 +58,12 @@ pub fn digit_grid(
             "digit_grid: a {rows}×{cols} grid has no cells"
         )));
     }
+    if rows > MAX_SIDE || cols > MAX_SIDE {
+        return Err(PlotError::Invalid(format!(
+            "digit_grid: a figure holds at most {MAX_SIDE} rows and at most {MAX_SIDE} columns \
+             of images, got a {rows}×{cols} grid"
+        )));
+    }
     if rows * cols > n {
         return Err(PlotError::GridTooLarge {
             rows,
@@ -88,6 +95,11 @@ pub fn misclassified_grid(
     n: usize,
 ) -> Result<Figure> {
     let (t, p) = (y_true.class_labels(), y_pred.class_labels());
+    if n == 0 {
+        return Err(PlotError::Invalid(
+            "misclassified_grid: n (how many images to show) must be at least 1".into(),
+        ));
+    }
     if t.len() != p.len() {
         return Err(PlotError::LengthMismatch {
             what: "misclassified_grid y_true/y_pred",
