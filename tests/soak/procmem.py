@@ -38,6 +38,27 @@ def cell_libraries(pid):
     return len(paths), sum(os.path.getsize(p) for p in paths if os.path.exists(p))
 
 
+def cell_library_pages(pid):
+    """{kB of the cell libraries' mappings}: "dirty" (pages the dynamic loader relocated, kept
+    for good) and "clean" (pages read from the files), summed from /proc/<pid>/smaps."""
+    found = {"dirty": 0, "clean": 0}
+    inside = False
+    try:
+        with open(f"/proc/{pid}/smaps") as f:
+            for line in f:
+                first = line.split(maxsplit=1)[0]
+                if "-" in first and not first.endswith(":"):
+                    path = line.split(maxsplit=5)[-1].strip()
+                    inside = "/libcode_" in path and path.endswith(".so")
+                elif inside and first in ("Private_Dirty:", "Shared_Dirty:"):
+                    found["dirty"] += int(line.split()[1])
+                elif inside and first in ("Private_Clean:", "Shared_Clean:"):
+                    found["clean"] += int(line.split()[1])
+    except OSError:
+        pass
+    return found
+
+
 def summary(samples, key, warm):
     """Peak and final of one sampled series, and its growth from just after warm-up to the end
     (medians of ten samples at each end, so one noisy sample does not decide)."""

@@ -43,11 +43,32 @@ def sample(i, kind, seconds, pid, child):
     return s
 
 
+def per_library(at_warm, at_end):
+    """Where the user-code process's growth went, per cell library loaded after warm-up (KiB):
+    the libraries' relocated and file pages (smaps), and the rest of its RSS (the loader's
+    records, the heap)."""
+    libs = at_end["libraries"] - at_warm["libraries"] if at_warm else 0
+    if libs <= 0:
+        return None
+    grown = {k: at_end[k] - at_warm[k] for k in ("rss", "dirty", "clean")}
+    return {"libraries": libs,
+            "relocated_kib": round(grown["dirty"] / libs, 1),
+            "file_kib": round(grown["clean"] / libs, 1),
+            "other_kib": round((grown["rss"] - grown["dirty"] - grown["clean"]) / libs, 1)}
+
+
+def library_snapshot(child):
+    pages = procmem.cell_library_pages(child)
+    return {"libraries": procmem.cell_libraries(child)[0],
+            "rss": procmem.status(child).get("VmRSS", 0), **pages}
+
+
 def soak(cells, warm):
     plan = schedule(cells)
     km, kc = start_new_kernel(kernel_name="neurust", startup_timeout=900)
     pid = km.provisioner.process.pid
     samples, unexpected, children = [], [], set()
+    at_warm = None
     try:
         for code in SETUP:
             _, reply = run(kc, code)
@@ -61,12 +82,15 @@ def soak(cells, warm):
             child = procmem.user_code_child(pid)
             children.add(child)
             samples.append(sample(i, kind, seconds, pid, child))
+            if i + 1 == warm:
+                at_warm = library_snapshot(child)
             if (i + 1) % 100 == 0:
                 s = samples[-1]
                 print(f"  cell {i + 1:5}: kernel {s.get('kernel_VmRSS', 0) / 1024:7.1f} MiB, "
                       f"user code {s.get('child_VmRSS', 0) / 1024:7.1f} MiB "
                       f"({s['cell_libraries']} cell libraries), "
                       f"{time.monotonic() - started:5.0f} s", flush=True)
+        at_end = library_snapshot(child)
         alive = km.is_alive()
     finally:
         kc.stop_channels()
@@ -84,6 +108,7 @@ def soak(cells, warm):
                     "child_VmHWM": samples[-1].get("child_VmHWM")},
         "cell_libraries": {"loaded": samples[-1]["cell_libraries"],
                            "bytes_on_disk": samples[-1]["cell_library_bytes"]},
+        "user_code_growth_per_library": per_library(at_warm, at_end),
         "latency_s": {
             "first_100_median": statistics.median(first), "first_100_p95": pct(first, 0.95),
             "last_100_median": statistics.median(last), "last_100_p95": pct(last, 0.95),
@@ -113,6 +138,11 @@ def print_report(r, warm):
     lib = r["cell_libraries"]
     print(f"  cell libraries loaded in the user-code process: {lib['loaded']} "
           f"({lib['bytes_on_disk'] / 2**20:.0f} MiB on disk)")
+    per = r["user_code_growth_per_library"]
+    if per:
+        print(f"  user-code growth per library loaded after warm-up ({per['libraries']}): "
+              f"{per['relocated_kib']} KiB relocated pages, {per['file_kib']} KiB file pages, "
+              f"{per['other_kib']} KiB elsewhere (loader records, heap)")
     lat = r["latency_s"]
     print(f"  latency  : first 100 median {lat['first_100_median']:.3f} s, p95 "
           f"{lat['first_100_p95']:.3f} s; last 100 median {lat['last_100_median']:.3f} s, "
