@@ -39,9 +39,10 @@ def cell_libraries(pid):
 
 
 def cell_library_pages(pid):
-    """{kB of the cell libraries' mappings}: "dirty" (pages the dynamic loader relocated, kept
-    for good) and "clean" (pages read from the files), summed from /proc/<pid>/smaps."""
-    found = {"dirty": 0, "clean": 0}
+    """{kB of the cell libraries' mappings}: "rss" (resident), of which "dirty" (pages the
+    dynamic loader relocated, kept for good); the rest are pages of the files. Summed from
+    /proc/<pid>/smaps."""
+    found = {"rss": 0, "dirty": 0}
     inside = False
     try:
         with open(f"/proc/{pid}/smaps") as f:
@@ -50,10 +51,10 @@ def cell_library_pages(pid):
                 if "-" in first and not first.endswith(":"):
                     path = line.split(maxsplit=5)[-1].strip()
                     inside = "/libcode_" in path and path.endswith(".so")
+                elif inside and first == "Rss:":
+                    found["rss"] += int(line.split()[1])
                 elif inside and first in ("Private_Dirty:", "Shared_Dirty:"):
                     found["dirty"] += int(line.split()[1])
-                elif inside and first in ("Private_Clean:", "Shared_Clean:"):
-                    found["clean"] += int(line.split()[1])
     except OSError:
         pass
     return found

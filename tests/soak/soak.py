@@ -45,22 +45,21 @@ def sample(i, kind, seconds, pid, child):
 
 def per_library(at_warm, at_end):
     """Where the user-code process's growth went, per cell library loaded after warm-up (KiB):
-    the libraries' relocated and file pages (smaps), and the rest of its RSS (the loader's
-    records, the heap)."""
+    the libraries' relocated pages and file pages (smaps), and the rest of its RSS (the
+    loader's records, the heap)."""
     libs = at_end["libraries"] - at_warm["libraries"] if at_warm else 0
     if libs <= 0:
         return None
-    grown = {k: at_end[k] - at_warm[k] for k in ("rss", "dirty", "clean")}
+    grown = {k: at_end[k] - at_warm[k] for k in ("total", "rss", "dirty")}
     return {"libraries": libs,
             "relocated_kib": round(grown["dirty"] / libs, 1),
-            "file_kib": round(grown["clean"] / libs, 1),
-            "other_kib": round((grown["rss"] - grown["dirty"] - grown["clean"]) / libs, 1)}
+            "file_kib": round((grown["rss"] - grown["dirty"]) / libs, 1),
+            "other_kib": round((grown["total"] - grown["rss"]) / libs, 1)}
 
 
 def library_snapshot(child):
-    pages = procmem.cell_library_pages(child)
     return {"libraries": procmem.cell_libraries(child)[0],
-            "rss": procmem.status(child).get("VmRSS", 0), **pages}
+            "total": procmem.status(child).get("VmRSS", 0), **procmem.cell_library_pages(child)}
 
 
 def soak(cells, warm):
