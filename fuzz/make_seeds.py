@@ -180,3 +180,29 @@ zero_dim = dict(uncompiled, input_shape=[0], layers=[no_bias])
 write("fuzz_model_file", "zero_dim_input", b"\x01" + safetensors([("d/kernel", [0, 3])], json.dumps(zero_dim)))
 shared_name = dict(uncompiled, input_shape=[3], layers=[no_bias, no_bias])
 write("fuzz_model_file", "shared_name", b"\x01" + safetensors([("d/kernel", [3, 3])], json.dumps(shared_name)))
+# Every name the loader resolves and every optimizer setting, spread over a few metadata seeds
+# (the harness's 4-3-2 weights), so that fuzzing starts from each branch rather than finding
+# the words one by one.
+OPTIMIZERS = [{"name": "adam", "learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-6},
+              {"name": "adamw", "weight_decay": 0.01}, {"name": "adamw"},
+              {"name": "sgd"}, {"name": "sgd", "momentum": 0.9, "nesterov": True},
+              {"name": "rmsprop"}, {"name": "rmsprop", "rho": 0.8, "momentum": 0.5, "centered": True}]
+INITIALIZERS = ["glorot_uniform", "glorot_normal", "he_normal", "he_uniform", "lecun_normal",
+                "lecun_uniform", "xavier_normal", "xavier_uniform", "random_normal",
+                "random_uniform", "normal", "uniform", "zeros", "zero", "ones", "one"]
+ACTIVATIONS = ["relu", "softmax", "sigmoid", "tanh", "linear", "gelu", "leaky_relu", "none"]
+LOSSES = ["sparse_categorical_crossentropy", "categorical_crossentropy", "binary_crossentropy",
+          "mse", "mae", "mean_squared_error", "mean_absolute_error"]
+METRICS = ["accuracy", "acc", "binary_accuracy", "categorical_accuracy",
+           "sparse_categorical_accuracy", "mse", "mae"]
+for i in range(len(INITIALIZERS) // 2):
+    pick = lambda names, k: names[(2 * i + k) % len(names)]
+    layers = [dict(dense("dense", 3, pick(ACTIVATIONS, 0), [4])),
+              dict(dense("dense_1", 2, pick(ACTIVATIONS, 1)))]
+    for k, layer in enumerate(layers):
+        layer["config"]["kernel_initializer"] = INITIALIZERS[(4 * i + 2 * k) % len(INITIALIZERS)]
+        layer["config"]["bias_initializer"] = INITIALIZERS[(4 * i + 2 * k + 1) % len(INITIALIZERS)]
+    variant = {"format_version": 1, "name": f"variant_{i}", "input_shape": [4], "layers": layers,
+               "compile": {"optimizer": OPTIMIZERS[i % len(OPTIMIZERS)],
+                           "loss": LOSSES[i % len(LOSSES)], "metrics": METRICS[i % 2:]}}
+    write("fuzz_model_file", f"variant_{i}", b"\x00" + compact(variant))
