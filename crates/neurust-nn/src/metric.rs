@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use ndarray::{ArrayView1, ArrayView2};
 
-use crate::data::TargetBuf;
+use crate::data::{TargetBuf, Targets};
 use crate::{Error, Loss, Result};
 
 /// A metric, by value or by Keras name.
@@ -88,6 +88,44 @@ impl Metric {
             _ if outputs == 1 => Metric::BinaryAccuracy,
             _ => Metric::CategoricalAccuracy,
         }
+    }
+
+    /// Resolves the compiled metrics for these targets and the model's output width, refusing
+    /// one that cannot compare them (it would report NaN for every batch).
+    pub(crate) fn resolve_all(
+        metrics: &[Metric],
+        loss: Loss,
+        targets: &Targets,
+        outputs: usize,
+    ) -> Result<Vec<Metric>> {
+        let columns = match targets {
+            Targets::Sparse(_) => None,
+            Targets::Dense(t) => Some(t.ncols()),
+        };
+        let resolve = |&m: &Metric| {
+            let m = m.resolve(loss, columns.is_none(), outputs);
+            let key = m.key();
+            match (m, columns) {
+                (
+                    Metric::MeanSquaredError
+                    | Metric::MeanAbsoluteError
+                    | Metric::CategoricalAccuracy,
+                    None,
+                ) => Err(Error::invalid(format!(
+                    "metric \"{key}\" compares each prediction with a row of targets, but the \
+                     labels are class ids (n,): use \"accuracy\" with class ids, or give one-hot \
+                     labels (n, {outputs})"
+                ))),
+                (Metric::SparseCategoricalAccuracy, Some(c)) if c > 1 => {
+                    Err(Error::invalid(format!(
+                        "metric \"{key}\" needs class ids (n,), but the labels have {c} columns \
+                         (one-hot?): use \"accuracy\" or \"categorical_accuracy\""
+                    )))
+                }
+                _ => Ok(m),
+            }
+        };
+        metrics.iter().map(resolve).collect()
     }
 
     /// The summed per-sample metric over a batch (the caller divides by the samples seen).

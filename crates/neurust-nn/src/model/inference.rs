@@ -144,13 +144,8 @@ impl Sequential {
             ));
         }
         let compiled = self.compiled()?;
-        let sparse = matches!(targets, Targets::Sparse(_));
         let width = self.output_width().unwrap_or(0);
-        let metrics: Vec<Metric> = compiled
-            .metrics
-            .iter()
-            .map(|m| m.resolve(compiled.loss, sparse, width))
-            .collect();
+        let metrics = Metric::resolve_all(&compiled.metrics, compiled.loss, &targets, width)?;
         let keys: Vec<String> = std::iter::once("loss")
             .chain(compiled.metrics.iter().map(|m| m.key()))
             .map(String::from)

@@ -10,7 +10,7 @@ use super::step::Workspace;
 use crate::callbacks::{
     Callback, CallbackContext, FitParams, Logs, TerminateOnNaN, default_progress, take_interrupt,
 };
-use crate::data::{TargetBuf, Targets, check_finite};
+use crate::data::{TargetBuf, check_finite};
 use crate::{Error, History, Metric, Result, Rng};
 
 impl Fit<'_, '_> {
@@ -69,13 +69,8 @@ impl Fit<'_, '_> {
         )?;
 
         let compiled = model.compiled()?;
-        let sparse = matches!(targets, Targets::Sparse(_));
         let width = model.output_width().unwrap_or(0);
-        let metrics: Vec<Metric> = compiled
-            .metrics
-            .iter()
-            .map(|m| m.resolve(compiled.loss, sparse, width))
-            .collect();
+        let metrics = Metric::resolve_all(&compiled.metrics, compiled.loss, &targets, width)?;
         let names: Vec<&str> = std::iter::once("loss")
             .chain(compiled.metrics.iter().map(|m| m.key()))
             .collect();
