@@ -87,17 +87,17 @@ impl Engine {
         );
         all.push(WARM_UP.to_owned());
         self.cargo_offline(true);
-        match self.ctx.execute(&all.join("\n")) {
+        let offline = self.ctx.execute(&all.join("\n"));
+        self.cargo_offline(false);
+        match offline {
             Ok(_) => self.facade_loaded = facade.is_some(),
             Err(e) => {
                 log(&format!(
                     "one-cell preload (offline) failed, going step by step with network access: {e}"
                 ));
-                self.cargo_offline(false);
                 self.preload_stepwise(facade);
             }
         }
-        self.cargo_offline(false);
         self.settle();
         log(&format!("preload: {:.2} s", t.elapsed().as_secs_f64()));
     }

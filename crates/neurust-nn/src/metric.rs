@@ -76,7 +76,7 @@ impl Metric {
     }
 
     /// Picks the accuracy that fits the loss, the labels and the output width.
-    pub(crate) fn resolve(self, loss: Loss, sparse_labels: bool, outputs: usize) -> Metric {
+    fn resolve(self, loss: Loss, sparse_labels: bool, outputs: usize) -> Metric {
         if self != Metric::Accuracy {
             return self;
         }
