@@ -209,6 +209,12 @@ INPUTS = [
     ("execute_request with no fields at all", execute_odd({})),
     ("execute_request with null options", execute_odd(
         {"code": "1", "silent": None, "store_history": None, "allow_stdin": None})),
+    # User code that used to wedge the kernel: the cell never ended and an interrupt could not
+    # end it, so only a restart (losing every variable) helped.
+    ("a cell reading stdin from a client that takes no input", execute_odd(dict(
+        POISON, code="let mut s = String::new(); std::io::stdin().read_line(&mut s).unwrap()"))),
+    ("a cell flushing text without a newline", execute_odd(dict(
+        POISON, code='print!("x"); std::io::Write::flush(&mut std::io::stdout()).unwrap();'))),
     ("complete_request with a negative cursor", sent(
         "complete_request", {"code": "kee", "cursor_pos": -5}, reply="complete_reply")),
     ("complete_request with a cursor of 10**30", sent(

@@ -6,10 +6,11 @@ use crate::engine::{Engine, Job, log};
 use crate::message::{Message, Parent};
 use crate::outbox::Channel;
 use crate::report::{self, Failure};
+use crate::stdin::{CellInput, Prompt};
 use evcxr::{EvalCallbacks, EvalOutputs};
 use serde_json::{Map, Value, json};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
-use std::time::Duration;
 
 impl Engine {
     pub(crate) fn execute(&mut self, request: &Message, jobs: &Receiver<Job>) -> Vec<Job> {
@@ -122,34 +123,43 @@ impl Engine {
         parent: &Parent,
         allow_stdin: bool,
     ) -> Result<EvalOutputs, evcxr::Error> {
-        let outbox = self.outbox.clone();
-        let stdin = &self.stdin;
-        let shared = &self.shared;
-        // The request type is not exported by evcxr; the closure's signature comes from the
-        // field it is stored in.
+        let prompt = Prompt::default();
+        // evcxr calls this when `evcxr_input` announces a read: keep the prompt for the
+        // request the read triggers (`stdin.rs`); the empty line evcxr then sends on the
+        // command pipe is skipped by the user-code process.
+        // (The request type is not exported by evcxr; the closure's signature comes from the
+        // field it is stored in.)
         let mut callbacks = EvalCallbacks {
-            input_reader: &move |request| {
-                if !allow_stdin {
-                    return String::new();
+            input_reader: &|request| {
+                if let Ok(mut slot) = prompt.lock() {
+                    *slot = Some((request.prompt, request.is_password));
                 }
-                while stdin.try_recv().is_ok() {}
-                outbox.reply(
-                    Channel::Stdin,
-                    parent,
-                    "input_request",
-                    json!({ "prompt": request.prompt, "password": request.is_password }),
-                );
-                loop {
-                    match stdin.recv_timeout(Duration::from_millis(100)) {
-                        Ok(reply) => return reply.str_field("value").unwrap_or("").to_owned(),
-                        Err(std::sync::mpsc::RecvTimeoutError::Timeout)
-                            if !shared.interrupted() => {}
-                        Err(_) => return String::new(),
-                    }
-                }
+                String::new()
             },
         };
-        self.ctx.execute_with_callbacks(code, &mut callbacks)
+        if !allow_stdin {
+            return self.ctx.execute_with_callbacks(code, &mut callbacks);
+        }
+        // The watcher thread owns the replies' receiver during the cell (it cannot be shared).
+        let input = CellInput {
+            outbox: &self.outbox,
+            parent,
+            shared: &self.shared,
+            replies: std::mem::replace(&mut self.stdin, std::sync::mpsc::channel().1),
+            prompt: &prompt,
+        };
+        let done = AtomicBool::new(false);
+        let ctx = &mut self.ctx;
+        let (result, replies) = std::thread::scope(|scope| {
+            let watcher = scope.spawn(|| input.serve(&done));
+            let result = ctx.execute_with_callbacks(code, &mut callbacks);
+            done.store(true, Ordering::SeqCst);
+            (result, watcher.join())
+        });
+        if let Ok(replies) = replies {
+            self.stdin = replies;
+        }
+        result
     }
 
     fn publish_result(&self, parent: &Parent, outputs: EvalOutputs) {

@@ -46,23 +46,11 @@ fn watch(shared: &Shared, generation: u64) {
     }
 }
 
-/// Whether the user-code process is idle, blocked reading its next command from stdin (so the
-/// kernel is still analysing or compiling, and no user code is running).
+/// Whether the user-code process is idle, blocked reading its next command (so the kernel is
+/// still analysing or compiling, and no user code is running).
 fn waiting_for_command(pid: u32) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    const READ: &str = "0";
-    #[cfg(target_arch = "aarch64")]
-    const READ: &str = "63";
-    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-    return false;
-    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-    match std::fs::read_to_string(format!("/proc/{pid}/syscall")) {
-        Ok(text) => {
-            let mut fields = text.split_whitespace();
-            fields.next() == Some(READ) && fields.next() == Some("0x0")
-        }
-        Err(_) => false,
-    }
+    let syscall = std::path::PathBuf::from(format!("/proc/{pid}/syscall"));
+    crate::stdin::blocked_reading(&syscall, crate::runtime::COMMAND_FD)
 }
 
 fn signal(pid: u32, sig: libc::c_int) {

@@ -7,6 +7,7 @@
 //! - `handlers`: routes requests; `is_complete`, `history`: answered without the engine.
 //! - `engine`, `execute`, `complete`, `report`: evcxr on its own thread.
 //! - `output`, `display`: live stdout/stderr and the display protocol to iopub.
+//! - `runtime`: the user-code process's command loop; `stdin`: input from the notebook for it.
 //! - `relay`: inside the user-code process, tells the kernel when `?` ended a cell.
 //! - `trim`: inside the user-code process, hands finished cells' code pages back to the OS.
 //! - `interrupt`, `shared`: interrupts, the 2 s watchdog and cross-thread state.
@@ -31,8 +32,10 @@ mod preload;
 mod relay;
 mod replay;
 mod report;
+mod runtime;
 mod shared;
 mod sockets;
+mod stdin;
 mod trim;
 mod zmtp_guard;
 
@@ -48,10 +51,12 @@ neurust-kernel warm-cache";
 
 fn main() -> ExitCode {
     // When this binary is re-executed by evcxr as the user-code process or the rustc wrapper,
-    // `runtime_hook` never returns. The user-code process first gets its stdout relay (so `?`
-    // errors reach the kernel); nothing else runs before the hook.
+    // it never gets past these hooks. The user-code process first gets its stdout relay (so `?`
+    // errors reach the kernel), then runs its own command loop (`runtime`: user code gets a
+    // stdin of its own); evcxr's loop is the fallback.
     if std::env::var_os("EVCXR_IS_RUNTIME").is_some() {
         relay::install();
+        runtime::hook();
     }
     evcxr::runtime_hook();
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -48,7 +48,8 @@ fn facade_cells(facade: &Path) -> [String; 3] {
 }
 
 /// Code for every fresh user-code process: a panic hook that tells the kernel a cell panicked
-/// (so the reply is an error), then the facade's notebook hooks (SIGINT handler, live display;
+/// (so the reply is an error) and a function that flushes user code's stdout (`runtime.rs`
+/// calls it after each cell and before a read of stdin), then the facade's notebook hooks (SIGINT handler, live display;
 /// process-wide, so later cells need not repeat them).
 fn runtime_cells(with_facade: bool) -> Vec<&'static str> {
     let mut cells = vec![PANIC_HOOK];
@@ -66,7 +67,9 @@ const PANIC_HOOK: &str = "{ std::panic::set_hook(Box::new(move |info| {
     let place = info.location().map(|l| format!(\" (at {}:{})\", l.file(), l.line()))
         .unwrap_or_default();
     println!(\"NEURUST-PANIC-V1 {:?}\", format!(\"{text}{place}\"));
-})); }";
+}));
+extern \"C\" fn flush() { let _ = std::io::Write::flush(&mut std::io::stdout()); }
+unsafe { std::env::set_var(\"NEURUST_FLUSH_STDOUT\", (flush as extern \"C\" fn() as usize).to_string()); } }";
 
 const NOTEBOOK_INIT: &str = "neurust::notebook::init();";
 

@@ -1,0 +1,133 @@
+"""A cell's own stdin and stdout, through jupyter_client: reading stdin asks the notebook (or
+ends at once where the client takes no input), an interrupt frees a waiting read, and text
+without a final newline cannot keep a cell from ending.
+
+Run through tests/kernel/run (it installs the kernel spec and warms the build cache first).
+"""
+import time
+
+import pytest
+from jupyter_client.manager import start_new_kernel
+
+READ_TWO = (
+    'print!("Name: ");\n'  # not flushed: the kernel flushes it at the read, as Python's input()
+    "let mut name = String::new();\n"
+    "std::io::stdin().read_line(&mut name).unwrap();\n"
+    "let mut age = String::new();\n"
+    "std::io::stdin().read_line(&mut age).unwrap();\n"
+    'format!("{} is {}", name.trim(), age.trim())'
+)
+READ_ONE = (
+    "let mut line = String::new();\n"
+    "let n = std::io::stdin().read_line(&mut line).unwrap();\n"
+    "(n, line)"
+)
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    km, kc = start_new_kernel(kernel_name="neurust", startup_timeout=900)
+    reply = kc.execute_interactive("let kept = vec![1, 2, 3];", timeout=900)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    yield km, kc
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def run(kc, code, answer=None, allow_stdin=True, timeout=60, on_stream=None):
+    """Executes a cell; `answer(request)` replies to each input_request. Returns the reply's
+    content, the requests, the text/plain result and the stream text."""
+    requests, results, text = [], [], []
+
+    def on_output(msg):
+        content = msg["content"]
+        if msg["msg_type"] == "execute_result":
+            results.append(content["data"]["text/plain"])
+        elif msg["msg_type"] == "stream":
+            text.append(content["text"])
+            if on_stream:
+                on_stream(content["text"])
+
+    def on_input(msg):
+        requests.append(msg)
+        answer(msg)
+
+    reply = kc.execute_interactive(code, timeout=timeout, output_hook=on_output,
+                                   stdin_hook=on_input, allow_stdin=allow_stdin)
+    return reply["content"], requests, (results or [None])[0], "".join(text)
+
+
+def kept(kc):
+    content, _, result, _ = run(kc, "kept.len()")
+    return content["status"] == "ok" and result == "3"
+
+
+def test_reading_stdin_asks_the_notebook(kernel):
+    km, kc = kernel
+    answers = ["Ada", "36"]
+    text_at_request = []
+
+    def answer(_msg):
+        text_at_request.append("".join(text))  # what the notebook showed when it was asked
+        kc.input(answers.pop(0))
+
+    text = []
+    content, requests, result, _ = run(kc, READ_TWO, answer, on_stream=text.append)
+    assert content["status"] == "ok", content
+    assert result == '"Ada is 36"'
+    # The prompt ends its line at the read, so it shows before the input box.
+    assert text_at_request[0] == "Name: \n"
+    assert len(requests) == 2
+    for request in requests:
+        assert request["msg_type"] == "input_request"
+        assert request["parent_header"]["msg_type"] == "execute_request"
+        assert request["content"] == {"prompt": "", "password": False}
+    assert kept(kc)
+
+
+def test_without_input_from_the_client_stdin_is_at_its_end(kernel):
+    km, kc = kernel
+    started = time.monotonic()
+    content, requests, result, _ = run(kc, READ_ONE, allow_stdin=False)
+    assert content["status"] == "ok", content
+    assert (result, requests) == ('(0, "")', [])
+    assert time.monotonic() - started < 30
+    assert kept(kc)
+
+
+def test_an_interrupt_frees_a_read_waiting_for_input(kernel):
+    """The read used to wait on the kernel's own command pipe: the cell never ended, the
+    interrupt did nothing, and only a restart (losing every variable) got the kernel back."""
+    km, kc = kernel
+    content, requests, result, _ = run(kc, READ_ONE, lambda _m: km.interrupt_kernel())
+    assert len(requests) == 1
+    assert content["status"] == "error" and content["ename"] == "KeyboardInterrupt", content
+    assert "kept" in content["evalue"] and "lost" not in content["evalue"]
+    assert result == '(0, "")'  # the read ended with end-of-file; the cell went on
+    assert kept(kc)
+
+
+def test_text_without_a_newline_shows_in_its_own_cell(kernel):
+    """Unflushed, it used to show only with the next cell's output."""
+    km, kc = kernel
+    content, _, result, text = run(kc, 'for i in 0..3 { print!("{i} "); }')
+    assert content["status"] == "ok", content
+    assert (result, text) == (None, "0 1 2 \n")
+    content, _, result, text = run(kc, 'println!("next")')
+    assert text == "next\n"
+
+
+def test_flushed_text_without_a_newline_does_not_keep_the_cell_from_ending(kernel):
+    """evcxr's end-of-cell line used to land after the text, on the same line: the cell
+    never ended, and an interrupt could not help."""
+    km, kc = kernel
+    code = ('for i in 0..3 { print!("{i} "); }\n'
+            "use std::io::Write;\nstd::io::stdout().flush().unwrap();")
+    content, _, result, text = run(kc, code)
+    assert content["status"] == "ok", content
+    assert (result, text) == (None, "0 1 2 \n")
+    content, _, _, text = run(kc, 'print!("no newline, then a panic"); '
+                                  "std::io::stdout().flush().unwrap(); panic!(\"boom\")")
+    assert content["status"] == "error" and "boom" in content["evalue"], content
+    assert "no newline, then a panic" in text
+    assert kept(kc)
