@@ -41,7 +41,7 @@ impl CellInput<'_> {
         while self.replies.try_recv().is_ok() {} // replies to an earlier cell's requests
         let mut writer: Option<(u32, File)> = None;
         let mut asked = false;
-        let mut seen_waiting = false;
+        let mut seen_waiting = 0u32;
         while !done.load(Ordering::SeqCst) {
             std::thread::sleep(POLL);
             if self.shared.interrupted() {
@@ -66,15 +66,17 @@ impl CellInput<'_> {
                     asked = false;
                 }
             } else if waiting_on_stdin(pid) && unread(file) == 0 {
-                // Asks on the second poll that sees the read: by then the user-code process
-                // has passed on the prompt it printed (`relay`), which so shows above the box.
-                if std::mem::replace(&mut seen_waiting, true) {
+                // Asks on the third poll that sees the read: the user-code process passes on
+                // the prompt it printed (`relay`) within about 20 ms of the read, so the text
+                // usually shows above the input box (this is timing, not a guarantee).
+                seen_waiting += 1;
+                if seen_waiting >= 3 {
                     self.ask();
                     asked = true;
-                    seen_waiting = false;
+                    seen_waiting = 0;
                 }
             } else {
-                seen_waiting = false;
+                seen_waiting = 0;
             }
         }
         self.replies

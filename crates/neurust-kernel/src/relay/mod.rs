@@ -27,7 +27,7 @@ mod wait;
 pub const USER_ERROR_MARKER: &str = "NEURUST-USER-ERROR-V1";
 
 /// How long output must pause before a held prompt is checked for a read of stdin.
-const PROMPT_WAIT: Duration = Duration::from_millis(20);
+const PROMPT_WAIT: Duration = Duration::from_millis(10);
 
 static ORIGINAL_STDOUT: AtomicI32 = AtomicI32::new(-1);
 static DRAINED: AtomicBool = AtomicBool::new(false);
