@@ -8,7 +8,7 @@
 //! end-of-file, unless the kernel is feeding it input from the notebook (`stdin.rs`).
 
 use std::ffi::{CStr, CString, c_void};
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::os::fd::{FromRawFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -67,8 +67,7 @@ pub fn hook() {
         }
         // Text the cell printed without a newline shows now, not with the next cell's output.
         flush_user_stdout();
-        println!("{EXECUTION_COMPLETE}");
-        let _ = std::io::stdout().flush();
+        println!("{EXECUTION_COMPLETE}"); // a line: stdout passes it on at once
     }
     std::process::exit(0);
 }

@@ -39,7 +39,9 @@ impl CellInput<'_> {
     /// Feeds the user-code process until `done` is set; gives the receiver back.
     pub fn serve(self, done: &AtomicBool) -> Receiver<Message> {
         while self.replies.try_recv().is_ok() {} // replies to an earlier cell's requests
-        let mut writer: Option<(u32, File)> = None;
+        // Open before the cell's code can run: a read with no writer ends at once.
+        let pid = self.shared.child_pid();
+        let mut writer: Option<(u32, File)> = open_writer(pid).map(|file| (pid, file));
         let mut asked = false;
         let mut seen_waiting = 0u32;
         while !done.load(Ordering::SeqCst) {
@@ -81,9 +83,7 @@ impl CellInput<'_> {
         }
         self.replies
     }
-}
 
-impl CellInput<'_> {
     /// Sends an input_request, with the prompt an `evcxr_input` call announced, if any.
     fn ask(&self) {
         let (prompt, password) = self
