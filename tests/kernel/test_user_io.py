@@ -34,9 +34,10 @@ def kernel():
     km.shutdown_kernel(now=True)
 
 
-def run(kc, code, answer=None, allow_stdin=True, timeout=60):
+def run(kc, code, answer=None, allow_stdin=True, timeout=60, streams=None):
     """Executes a cell; `answer(request)` replies to each input_request. Returns the reply's
-    content, the requests, the text/plain result and the stream text."""
+    content, the requests, the text/plain result and the stream text. The stream messages
+    themselves go to the list `streams`, if given."""
     requests, results, text = [], [], []
 
     def on_output(msg):
@@ -45,6 +46,8 @@ def run(kc, code, answer=None, allow_stdin=True, timeout=60):
             results.append(content["data"]["text/plain"])
         elif msg["msg_type"] == "stream":
             text.append(content["text"])
+            if streams is not None:
+                streams.append(msg)
 
     def on_input(msg):
         requests.append(msg)
@@ -62,14 +65,20 @@ def kept(kc):
 
 def test_reading_stdin_asks_the_notebook(kernel):
     km, kc = kernel
-    answers = ["Ada", "36"]
-    content, requests, result, text = run(kc, READ_TWO, lambda _m: kc.input(answers.pop(0)))
+    answers, streams = ["Ada", "36"], []
+    content, requests, result, text = run(kc, READ_TWO, lambda _m: kc.input(answers.pop(0)),
+                                          streams=streams)
     assert content["status"] == "ok", content
     assert result == '"Ada is 36"'
-    # The unflushed prompt is flushed and ends its line at the read (whether it reaches the
-    # notebook before the input box is timing, so not asserted here).
+    # The unflushed prompt is flushed and ends its line at the read, and the kernel sends it
+    # before the input request (stamped earlier). The two travel on different sockets, so
+    # which one a client reads first is not the kernel's to decide.
     assert text == "Name: \n"
     assert len(requests) == 2
+    prompt = [m for m in streams if m["content"]["text"] == "Name: \n"]
+    assert len(prompt) == 1 and prompt[0]["header"]["date"] <= requests[0]["header"]["date"]
+    # The second read came right after the first answer, with nothing printed between: it is
+    # a read of its own, asked for again.
     for request in requests:
         assert request["msg_type"] == "input_request"
         assert request["parent_header"]["msg_type"] == "execute_request"
@@ -122,4 +131,25 @@ def test_flushed_text_without_a_newline_does_not_keep_the_cell_from_ending(kerne
                                   "std::io::stdout().flush().unwrap(); panic!(\"boom\")")
     assert content["status"] == "error" and "boom" in content["evalue"], content
     assert "no newline, then a panic" in text
+    assert kept(kc)
+
+
+def test_a_cell_holding_stdout_across_a_read_still_ends(kernel):
+    """The kernel flushes a cell's stdout when the cell waits on stdin (so a `print!` prompt
+    shows). A cell that holds stdout's lock across the read, then writes more than a pipe
+    holds, used to wait on that flush while the flush waited on the cell's lock."""
+    km, kc = kernel
+    code = ("use std::io::Write;\n"
+            "let mut out = std::io::stdout().lock();\n"
+            'write!(out, "Answer: ").unwrap();\n'
+            "let mut line = String::new();\n"
+            "std::io::stdin().read_line(&mut line).unwrap();\n"
+            'for i in 0..2000 { writeln!(out, "{i:>4} {}", "x".repeat(60)).unwrap(); }\n'
+            "drop(out);\n"
+            "line.trim().to_owned()")
+    content, requests, result, text = run(kc, code, lambda _m: kc.input("42"), timeout=120)
+    assert content["status"] == "ok", content
+    assert (result, len(requests)) == ('"42"', 1)
+    lines = text.splitlines()
+    assert len(lines) == 2000 and lines[0] == "Answer:    0 " + "x" * 60, lines[:2]
     assert kept(kc)

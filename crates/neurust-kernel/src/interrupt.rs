@@ -50,7 +50,7 @@ fn watch(shared: &Shared, generation: u64) {
 /// still analysing or compiling, and no user code is running).
 fn waiting_for_command(pid: u32) -> bool {
     let syscall = std::path::PathBuf::from(format!("/proc/{pid}/syscall"));
-    crate::stdin::blocked_reading(&syscall, crate::runtime::COMMAND_FD)
+    crate::blocked::blocked_reading(&syscall, crate::runtime::COMMAND_FD)
 }
 
 fn signal(pid: u32, sig: libc::c_int) {

@@ -8,12 +8,14 @@
 //! - `engine`, `execute`, `complete`, `report`: evcxr on its own thread.
 //! - `output`, `display`: live stdout/stderr and the display protocol to iopub.
 //! - `runtime`: the user-code process's command loop; `stdin`: input from the notebook for it.
-//! - `relay`: inside the user-code process, tells the kernel when `?` ended a cell.
+//! - `relay`: inside the user-code process, tells the kernel when `?` ended a cell and when a
+//!   cell waits on stdin; `blocked`: which thread waits in which read, from `/proc`.
 //! - `trim`: inside the user-code process, hands finished cells' code pages back to the OS.
 //! - `interrupt`, `shared`: interrupts, the 2 s watchdog and cross-thread state.
 //! - `preload`, `cache`: what runs at start-up and where compiled dependencies live.
 //! - `install`: the kernel spec; `kernel`: `run`.
 
+mod blocked;
 mod cache;
 mod complete;
 mod display;

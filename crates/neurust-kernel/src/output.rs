@@ -1,10 +1,11 @@
 //! Forwards the user-code process's stdout and stderr to iopub as they arrive, line by line,
 //! turning display-protocol lines into display messages in order with the streams, and noticing
-//! the panic marker printed by the kernel's panic hook and the relay's `?`-error marker.
+//! the panic marker printed by the kernel's panic hook and the relay's markers for a `?` error
+//! and a read of stdin.
 
 use crate::display;
 use crate::outbox::Outbox;
-use crate::relay::USER_ERROR_MARKER;
+use crate::relay::{STDIN_READ_MARKER, USER_ERROR_MARKER};
 use crate::shared::Shared;
 use crossbeam_channel::{Receiver, Sender, bounded, select};
 use std::sync::Arc;
@@ -95,6 +96,13 @@ impl Pump {
                 self.shared.record_panic(unescape(message));
             } else if line == USER_ERROR_MARKER {
                 self.shared.record_user_error();
+            } else if line == STDIN_READ_MARKER {
+                // The prompt goes out before the request that the announcement triggers.
+                if !text.is_empty() {
+                    self.outbox
+                        .stream(&parent, "stdout", std::mem::take(&mut text));
+                }
+                self.shared.stdin_read_announced();
             } else if let Some(decoded) = display::decode(&line) {
                 if !text.is_empty() {
                     self.outbox

@@ -1,8 +1,10 @@
 //! State shared between the engine thread, the output forwarder and the interrupt handler.
 
 use crate::message::Parent;
+use crossbeam_channel::{Receiver, Sender, unbounded};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::time::Duration;
 
 pub struct Shared {
     /// The request whose outputs are being produced now.
@@ -18,6 +20,8 @@ pub struct Shared {
     /// Counts executions, so a watchdog can tell whether "its" execution is still running.
     generation: AtomicU64,
     child_pid: AtomicU32,
+    /// The relay's announcements that a cell waits on stdin (`stdin.rs` answers them).
+    stdin_reads: (Sender<()>, Receiver<()>),
 }
 
 impl Default for Shared {
@@ -31,6 +35,7 @@ impl Default for Shared {
             interrupted: AtomicBool::new(false),
             generation: AtomicU64::new(0),
             child_pid: AtomicU32::new(0),
+            stdin_reads: unbounded(),
         }
     }
 }
@@ -120,5 +125,20 @@ impl Shared {
 
     pub fn set_child_pid(&self, pid: u32) {
         self.child_pid.store(pid, Ordering::SeqCst);
+    }
+
+    /// The relay said a cell waits on stdin.
+    pub fn stdin_read_announced(&self) {
+        let _ = self.stdin_reads.0.send(());
+    }
+
+    /// Waits at most `limit` for an announced read of stdin; true if one came.
+    pub fn wait_for_stdin_read(&self, limit: Duration) -> bool {
+        self.stdin_reads.1.recv_timeout(limit).is_ok()
+    }
+
+    /// Forgets announcements not taken (a cell whose client takes no input).
+    pub fn forget_stdin_reads(&self) {
+        while self.stdin_reads.1.try_recv().is_ok() {}
     }
 }

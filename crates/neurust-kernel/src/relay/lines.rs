@@ -91,11 +91,6 @@ impl Lines {
         }
     }
 
-    /// Whether an unfinished line is held.
-    pub fn holds_text(&self) -> bool {
-        !self.held.is_empty()
-    }
-
     /// The unfinished line, handed over (at the end of the stream, or as a prompt).
     pub fn take_held(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.held)

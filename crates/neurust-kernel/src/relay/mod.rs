@@ -7,7 +7,8 @@
 //! a success. The relay copies every line to the real stdout as soon as it is read, and after
 //! that line adds [`USER_ERROR_MARKER`] on a line of its own, which evcxr passes on as ordinary
 //! output and the kernel's forwarder recognises. After evcxr's end-of-cell line it hands the
-//! finished cell's code pages back to the OS (see `trim.rs`).
+//! finished cell's code pages back to the OS (see `trim.rs`). When a running cell waits on
+//! stdin, it tells the kernel, after the cell's prompt (`reads.rs`).
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -17,16 +18,19 @@ use std::time::{Duration, Instant};
 
 use crate::trim;
 use lines::{Event, Lines};
+pub use reads::STDIN_READ_MARKER;
+use reads::{Next, StdinReads};
 use wait::Ready;
 pub use wait::wake;
 
 mod lines;
+mod reads;
 mod wait;
 
 /// The line the relay adds after evcxr's error line.
 pub const USER_ERROR_MARKER: &str = "NEURUST-USER-ERROR-V1";
 
-/// How long output must pause before a held prompt is checked for a read of stdin.
+/// How long output must pause before the relay looks for a read of stdin.
 const PROMPT_WAIT: Duration = Duration::from_millis(10);
 
 static ORIGINAL_STDOUT: AtomicI32 = AtomicI32::new(-1);
@@ -68,7 +72,8 @@ fn relay(mut reader: File, mut writer: File) {
     let mut buf = vec![0u8; 64 * 1024];
     let mut lines = Lines::default();
     let marker = format!("{USER_ERROR_MARKER}\n");
-    let mut flushed = false; // user stdout flushed for the read of stdin under way
+    let read_marker = format!("{STDIN_READ_MARKER}\n");
+    let mut reads = StdinReads::default();
     // Passes the bytes on as read, whole lines at a time, with the marker after each error
     // line; trims after a cell's end once that line is passed on.
     let mut pass = |bytes: &[u8], event: Option<Event>| -> std::io::Result<()> {
@@ -84,21 +89,20 @@ fn relay(mut reader: File, mut writer: File) {
     };
     let wake = wait::make_wake_pipe();
     loop {
-        // While a cell runs and its output pauses, a read of stdin is looked for: the text
-        // before it (a prompt, flushed here if the cell did not) ends its line, as the
-        // answer's Enter would in a terminal, so it shows above the notebook's input box.
+        // While a cell runs and its output pauses, a read of stdin is looked for (`reads.rs`):
+        // the text before it (a prompt) ends its line, as the answer's Enter would in a
+        // terminal, and the kernel is told to ask the notebook.
         let limit = crate::runtime::cell_running().then_some(PROMPT_WAIT);
         match wait::wait(&reader, wake, limit) {
             Ready::Woken => continue,
             Ready::Quiet => {
-                if !crate::stdin::waiting_on_stdin(std::process::id()) {
-                    flushed = false;
-                } else if !std::mem::replace(&mut flushed, true) {
-                    crate::runtime::flush_user_stdout();
-                } else if lines.holds_text() {
-                    let mut prompt = lines.take_held();
-                    prompt.push(b'\n');
-                    if pass(&prompt, None).is_err() {
+                if reads.on_pause() == Next::Announce {
+                    let mut text = lines.take_held();
+                    if !text.is_empty() {
+                        text.push(b'\n');
+                    }
+                    text.extend_from_slice(read_marker.as_bytes());
+                    if pass(&text, None).is_err() {
                         break;
                     }
                 }
