@@ -10,7 +10,7 @@ use anyhow::{Result, anyhow};
 use evcxr::CommandContext;
 use serde_json::json;
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -143,7 +143,17 @@ impl Engine {
     /// session's variables live in the user-code process, which a panic here does not touch.
     fn run(mut self, jobs: Receiver<Job>) {
         let injected = std::env::var(PANIC_FAULT_ENV).ok();
-        while let Ok(job) = jobs.recv() {
+        let mut trim = true; // the preload's garbage
+        loop {
+            let job = match jobs.recv_timeout(crate::heap::IDLE) {
+                Ok(job) => job,
+                Err(RecvTimeoutError::Timeout) => {
+                    trim = trim && crate::heap::give_back();
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            };
+            trim = true;
             let (parent, kind) = (Parent::of(job.request()), job.reply_type());
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 if let (Some(code), Job::Execute(request)) = (&injected, &job)

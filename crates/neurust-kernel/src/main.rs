@@ -5,7 +5,8 @@
 //!   Jupyter protocol plumbing; `replay`: drops a signed message seen before; `front`,
 //!   `zmtp_guard`: the TCP ports, which refuse frames too long to be a message.
 //! - `handlers`: routes requests; `is_complete`, `history`: answered without the engine.
-//! - `engine`, `execute`, `complete`, `report`: evcxr on its own thread.
+//! - `engine`, `execute`, `complete`, `report`: evcxr on its own thread; `heap`: gives freed
+//!   memory back to the OS when the engine is idle.
 //! - `output`, `display`: live stdout/stderr and the display protocol to iopub.
 //! - `runtime`: the user-code process's command loop; `stdin`: input from the notebook for it.
 //! - `relay`: inside the user-code process, tells the kernel when `?` ended a cell and when a
@@ -23,6 +24,7 @@ mod engine;
 mod execute;
 mod front;
 mod handlers;
+mod heap;
 mod history;
 mod install;
 mod interrupt;
