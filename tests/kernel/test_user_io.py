@@ -153,3 +153,26 @@ def test_a_cell_holding_stdout_across_a_read_still_ends(kernel):
     lines = text.splitlines()
     assert len(lines) == 2000 and lines[0] == "Answer:    0 " + "x" * 60, lines[:2]
     assert kept(kc)
+
+
+def test_evcxr_input_prompts_reach_the_input_box(kernel):
+    """`evcxr_input`, the crate evcxr offers for input: its prompt reaches the input box whole
+    (evcxr's own reading of that line drops everything from a second `:` on, so "Name: "
+    lost its colon) and a password is asked for as one. The crate is a dependency of evcxr,
+    so it is in the local registry cache."""
+    km, kc = kernel
+    content, _, _, _ = run(kc, ':dep evcxr_input = "=1.0.0"', timeout=300)
+    assert content["status"] == "ok", content
+    answers = ["Ada", "s3cret"]
+    code = ('let name = evcxr_input::get_string("Name: ");\n'
+            'let key = evcxr_input::get_password("Key (a:b): ");\n'
+            "(name, key)")
+    content, requests, result, text = run(kc, code, lambda _m: kc.input(answers.pop(0)))
+    assert content["status"] == "ok", content
+    assert result == '("Ada", "s3cret")'
+    assert [r["content"] for r in requests] == [
+        {"prompt": "Name: ", "password": False},
+        {"prompt": "Key (a:b): ", "password": True},
+    ]
+    assert text == ""  # the crate's prompt lines go to evcxr, not to the cell's output
+    assert kept(kc)

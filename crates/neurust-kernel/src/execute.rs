@@ -6,7 +6,7 @@ use crate::engine::{Engine, Job, log};
 use crate::message::{Message, Parent};
 use crate::outbox::Channel;
 use crate::report::{self, Failure};
-use crate::stdin::{CellInput, Prompt};
+use crate::stdin::CellInput;
 use evcxr::{EvalCallbacks, EvalOutputs};
 use serde_json::{Map, Value, json};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -123,19 +123,11 @@ impl Engine {
         parent: &Parent,
         allow_stdin: bool,
     ) -> Result<EvalOutputs, evcxr::Error> {
-        let prompt = Prompt::default();
-        // evcxr calls this when `evcxr_input` announces a read: keep the prompt for the
-        // request the read triggers (`stdin.rs`); the empty line evcxr then sends on the
-        // command pipe is skipped by the user-code process.
-        // (The request type is not exported by evcxr; the closure's signature comes from the
-        // field it is stored in.)
+        // evcxr calls this when `evcxr_input` announces a read. The user-code process passes
+        // that crate's prompt on with the read (`relay/reads.rs`) and skips the empty line
+        // evcxr sends on the command pipe.
         let mut callbacks = EvalCallbacks {
-            input_reader: &|request| {
-                if let Ok(mut slot) = prompt.lock() {
-                    *slot = Some((request.prompt, request.is_password));
-                }
-                String::new()
-            },
+            input_reader: &|_| String::new(),
         };
         if !allow_stdin {
             return self.ctx.execute_with_callbacks(code, &mut callbacks);
@@ -146,7 +138,6 @@ impl Engine {
             parent,
             shared: &self.shared,
             replies: std::mem::replace(&mut self.stdin, std::sync::mpsc::channel().1),
-            prompt: &prompt,
         };
         let done = AtomicBool::new(false);
         let ctx = &mut self.ctx;

@@ -5,7 +5,7 @@
 
 use crate::display;
 use crate::outbox::Outbox;
-use crate::relay::{STDIN_READ_MARKER, USER_ERROR_MARKER};
+use crate::relay::{USER_ERROR_MARKER, announced};
 use crate::shared::Shared;
 use crossbeam_channel::{Receiver, Sender, bounded, select};
 use std::sync::Arc;
@@ -96,13 +96,13 @@ impl Pump {
                 self.shared.record_panic(unescape(message));
             } else if line == USER_ERROR_MARKER {
                 self.shared.record_user_error();
-            } else if line == STDIN_READ_MARKER {
+            } else if let Some(ask) = announced(&line) {
                 // The prompt goes out before the request that the announcement triggers.
                 if !text.is_empty() {
                     self.outbox
                         .stream(&parent, "stdout", std::mem::take(&mut text));
                 }
-                self.shared.stdin_read_announced();
+                self.shared.stdin_read_announced(ask);
             } else if let Some(decoded) = display::decode(&line) {
                 if !text.is_empty() {
                     self.outbox

@@ -1,6 +1,7 @@
 //! State shared between the engine thread, the output forwarder and the interrupt handler.
 
 use crate::message::Parent;
+use crate::relay::Ask;
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -21,7 +22,7 @@ pub struct Shared {
     generation: AtomicU64,
     child_pid: AtomicU32,
     /// The relay's announcements that a cell waits on stdin (`stdin.rs` answers them).
-    stdin_reads: (Sender<()>, Receiver<()>),
+    stdin_reads: (Sender<Ask>, Receiver<Ask>),
 }
 
 impl Default for Shared {
@@ -128,13 +129,13 @@ impl Shared {
     }
 
     /// The relay said a cell waits on stdin.
-    pub fn stdin_read_announced(&self) {
-        let _ = self.stdin_reads.0.send(());
+    pub fn stdin_read_announced(&self, ask: Ask) {
+        let _ = self.stdin_reads.0.send(ask);
     }
 
-    /// Waits at most `limit` for an announced read of stdin; true if one came.
-    pub fn wait_for_stdin_read(&self, limit: Duration) -> bool {
-        self.stdin_reads.1.recv_timeout(limit).is_ok()
+    /// Waits at most `limit` for an announced read of stdin.
+    pub fn wait_for_stdin_read(&self, limit: Duration) -> Option<Ask> {
+        self.stdin_reads.1.recv_timeout(limit).ok()
     }
 
     /// Forgets announcements not taken (a cell whose client takes no input).

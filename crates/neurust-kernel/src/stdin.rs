@@ -17,14 +17,10 @@ use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// How often the watcher looks at the cell's end and at interrupts.
 const POLL: Duration = Duration::from_millis(30);
-
-/// The prompt an `evcxr_input` call announced, for the request its read will trigger.
-pub type Prompt = Arc<Mutex<Option<(String, bool)>>>;
 
 /// One cell's input: who asked (for the request's parent) and where replies arrive.
 pub struct CellInput<'a> {
@@ -32,7 +28,6 @@ pub struct CellInput<'a> {
     pub parent: &'a Parent,
     pub shared: &'a Shared,
     pub replies: Receiver<Message>,
-    pub prompt: &'a Prompt,
 }
 
 impl CellInput<'_> {
@@ -54,13 +49,18 @@ impl CellInput<'_> {
             if writer.as_ref().is_none_or(|(p, _)| *p != pid) {
                 writer = open_writer(pid).map(|file| (pid, file)); // a new user-code process
             }
-            if !self.shared.wait_for_stdin_read(POLL) {
+            let Some(ask) = self.shared.wait_for_stdin_read(POLL) else {
                 continue;
-            }
+            };
             let Some((_, file)) = &mut writer else {
                 continue;
             };
-            self.ask();
+            self.outbox.reply(
+                Channel::Stdin,
+                self.parent,
+                "input_request",
+                json!({ "prompt": ask.prompt, "password": ask.password }),
+            );
             if let Some(reply) = self.reply(done)
                 && file
                     .write_all(format!("{}\n", reply.str_field("value").unwrap_or("")).as_bytes())
@@ -82,22 +82,6 @@ impl CellInput<'_> {
             }
         }
         None
-    }
-
-    /// Sends an input_request, with the prompt an `evcxr_input` call announced, if any.
-    fn ask(&self) {
-        let (prompt, password) = self
-            .prompt
-            .lock()
-            .ok()
-            .and_then(|mut p| p.take())
-            .unwrap_or_default();
-        self.outbox.reply(
-            Channel::Stdin,
-            self.parent,
-            "input_request",
-            json!({ "prompt": prompt, "password": password }),
-        );
     }
 }
 

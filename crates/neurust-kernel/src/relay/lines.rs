@@ -24,6 +24,8 @@ const CONTROL: [&[u8]; 8] = [
 ];
 const ERROR_LINE: &[u8] = b"EVCXR_ERROR_OCCURRED\n";
 const COMPLETE_LINE: &[u8] = b"EVCXR_EXECUTION_COMPLETE\n";
+/// How `evcxr_input` starts the line that announces its prompt (a password's too).
+const INPUT_START: &[u8] = b"EVCXR_INPUT_REQUEST";
 /// A line longer than this is passed on before its newline (its end is then not checked).
 const HOLD_AT_MOST: usize = 1 << 20;
 
@@ -34,6 +36,8 @@ pub enum Event {
     Error,
     /// The cell finished.
     Complete,
+    /// `evcxr_input` is about to read stdin; the line gives the prompt.
+    InputRequest,
 }
 
 /// Where [`Lines::feed`] passes bytes on: what to write, then the event it ends with, if any.
@@ -73,6 +77,7 @@ impl Lines {
             let event = match control {
                 ERROR_LINE => Some(Event::Error),
                 COMPLETE_LINE => Some(Event::Complete),
+                _ if control.starts_with(INPUT_START) => Some(Event::InputRequest),
                 _ => None,
             };
             if event.is_some() {
@@ -143,6 +148,17 @@ mod tests {
         assert_eq!(
             out,
             "x\nEVCXR_BEGIN_CONTENT text/html\n<b>\nEVCXR_END_CONTENT\n"
+        );
+    }
+
+    #[test]
+    fn an_input_request_line_is_an_event() {
+        let text = "EVCXR_INPUT_REQUEST:Name: \nEVCXR_INPUT_REQUEST_PASSWORD:Key: \n";
+        let (out, events) = relay(&[text.as_bytes()]);
+        assert_eq!(out, text);
+        assert_eq!(
+            events,
+            [(27, Event::InputRequest), (63, Event::InputRequest)]
         );
     }
 

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::trim;
 use lines::{Event, Lines};
-pub use reads::STDIN_READ_MARKER;
+pub use reads::{Ask, announced};
 use reads::{Next, StdinReads};
 use wait::Ready;
 pub use wait::wake;
@@ -68,24 +68,12 @@ pub fn install() {
     }
 }
 
-fn relay(mut reader: File, mut writer: File) {
+fn relay(mut reader: File, writer: File) {
     let mut buf = vec![0u8; 64 * 1024];
     let mut lines = Lines::default();
-    let marker = format!("{USER_ERROR_MARKER}\n");
-    let read_marker = format!("{STDIN_READ_MARKER}\n");
-    let mut reads = StdinReads::default();
-    // Passes the bytes on as read, whole lines at a time, with the marker after each error
-    // line; trims after a cell's end once that line is passed on.
-    let mut pass = |bytes: &[u8], event: Option<Event>| -> std::io::Result<()> {
-        writer.write_all(bytes)?;
-        match event {
-            Some(Event::Error) => writer.write_all(marker.as_bytes())?,
-            Some(Event::Complete) => {
-                trim::cell_finished();
-            }
-            None => {}
-        }
-        Ok(())
+    let mut out = Out {
+        writer,
+        reads: StdinReads::default(),
     };
     let wake = wait::make_wake_pipe();
     loop {
@@ -96,13 +84,13 @@ fn relay(mut reader: File, mut writer: File) {
         match wait::wait(&reader, wake, limit) {
             Ready::Woken => continue,
             Ready::Quiet => {
-                if reads.on_pause() == Next::Announce {
+                if let Next::Announce(announcement) = out.reads.on_pause() {
                     let mut text = lines.take_held();
                     if !text.is_empty() {
                         text.push(b'\n');
                     }
-                    text.extend_from_slice(read_marker.as_bytes());
-                    if pass(&text, None).is_err() {
+                    text.extend_from_slice(announcement.as_bytes());
+                    if out.pass(&text, None).is_err() {
                         break;
                     }
                 }
@@ -114,12 +102,40 @@ fn relay(mut reader: File, mut writer: File) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        if lines.feed(&buf[..n], &mut pass).is_err() {
+        if lines.feed(&buf[..n], &mut |b, e| out.pass(b, e)).is_err() {
             break;
         }
     }
-    let _ = pass(&lines.take_held(), None);
+    let _ = out.pass(&lines.take_held(), None);
     DRAINED.store(true, Ordering::SeqCst);
+}
+
+/// The relay's output side: the real stdout, and what the relay knows about reads of stdin.
+struct Out {
+    writer: File,
+    reads: StdinReads,
+}
+
+impl Out {
+    /// Passes bytes on as read, whole lines at a time: the marker after each error line, a
+    /// trim after a cell's end once that line is passed on, and an `evcxr_input` prompt kept
+    /// for the read that follows.
+    fn pass(&mut self, bytes: &[u8], event: Option<Event>) -> std::io::Result<()> {
+        self.writer.write_all(bytes)?;
+        match event {
+            Some(Event::Error) => {
+                self.writer
+                    .write_all(format!("{USER_ERROR_MARKER}\n").as_bytes())?;
+            }
+            Some(Event::Complete) => {
+                self.reads.cell_finished();
+                trim::cell_finished();
+            }
+            Some(Event::InputRequest) => self.reads.evcxr_input(bytes),
+            None => {}
+        }
+        Ok(())
+    }
 }
 
 /// At exit (the runtime's own or a cell's `std::process::exit`), hands fd 1 back to the real

@@ -3,14 +3,69 @@
 //! sits in its buffer), passes the prompt on as a line and then announces the read on a line of
 //! its own, [`STDIN_READ_MARKER`]. The kernel answers that line with an `input_request`
 //! (`stdin.rs`), so the prompt always leaves the kernel before the request. Each read is
-//! announced once.
+//! announced once. A read by `evcxr_input` is announced with the prompt that crate printed
+//! (evcxr's own reading of it drops everything from a second `:` on, "Name: " included).
 
 use crate::blocked::{self, ReadId};
 use std::sync::mpsc::{self, Sender, SyncSender};
 use std::time::Duration;
 
-/// The line that tells the kernel a cell waits on stdin.
+/// The line that tells the kernel a cell waits on stdin. An `evcxr_input` read adds
+/// ` text:<prompt>` or ` password:<prompt>`.
 pub const STDIN_READ_MARKER: &str = "NEURUST-STDIN-READ-V1";
+
+/// What the input box shows, from an `evcxr_input` call; empty for a plain read of stdin.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ask {
+    pub prompt: String,
+    pub password: bool,
+}
+
+/// The announcement of a read, as a line (with its newline).
+fn announcement(ask: Option<&Ask>) -> String {
+    match ask {
+        None => format!("{STDIN_READ_MARKER}\n"),
+        Some(ask) => {
+            let kind = if ask.password { "password" } else { "text" };
+            format!("{STDIN_READ_MARKER} {kind}:{}\n", ask.prompt)
+        }
+    }
+}
+
+/// What an output line announces: None if it is not an announcement.
+pub fn announced(line: &str) -> Option<Ask> {
+    let rest = line.strip_prefix(STDIN_READ_MARKER)?;
+    if rest.is_empty() {
+        return Some(Ask::default());
+    }
+    let (kind, prompt) = rest.strip_prefix(' ')?.split_once(':')?;
+    let password = match kind {
+        "text" => false,
+        "password" => true,
+        _ => return None,
+    };
+    Some(Ask {
+        prompt: prompt.to_owned(),
+        password,
+    })
+}
+
+/// The prompt of an `evcxr_input` line (`EVCXR_INPUT_REQUEST[_PASSWORD]:<prompt>`).
+fn evcxr_input_prompt(line: &[u8]) -> Option<Ask> {
+    let line = std::str::from_utf8(line)
+        .ok()?
+        .trim_end_matches(['\r', '\n']);
+    let (command, prompt) = line.split_once(':')?;
+    let password = match command {
+        "EVCXR_INPUT_REQUEST" => false,
+        "EVCXR_INPUT_REQUEST_PASSWORD" => true,
+        _ => return None,
+    };
+    Some(Ask {
+        prompt: prompt.to_owned(),
+        password,
+    })
+}
 
 /// How long the relay waits for user code's stdout to be flushed. The flush waits for stdout's
 /// lock, which a cell may hold across its read; the relay must go on reading the pipe then,
@@ -18,14 +73,14 @@ pub const STDIN_READ_MARKER: &str = "NEURUST-STDIN-READ-V1";
 const FLUSH_WAIT: Duration = Duration::from_millis(50);
 
 /// What the relay does next about a read of stdin.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Next {
     /// Nothing: no read, or one already announced.
     Nothing,
     /// User stdout was flushed: pass on what that brings, then look again.
     LookAgain,
-    /// Pass on the held prompt as a line, then [`STDIN_READ_MARKER`].
-    Announce,
+    /// Pass on the held prompt as a line, then this announcement.
+    Announce(String),
 }
 
 #[derive(Default)]
@@ -33,9 +88,23 @@ pub struct StdinReads {
     flushed: Option<ReadId>,
     announced: Option<ReadId>,
     flusher: Option<SyncSender<Sender<()>>>,
+    /// The prompt of the `evcxr_input` call whose read comes next.
+    evcxr_input: Option<Ask>,
 }
 
 impl StdinReads {
+    /// Takes an `evcxr_input` line (the one that ends `bytes`), for the read that follows it.
+    pub fn evcxr_input(&mut self, bytes: &[u8]) {
+        let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        let start = body.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        self.evcxr_input = evcxr_input_prompt(&body[start..]);
+    }
+
+    /// The cell ended: a prompt whose read never came is dropped.
+    pub fn cell_finished(&mut self) {
+        self.evcxr_input = None;
+    }
+
     /// Called when a running cell's output has paused.
     pub fn on_pause(&mut self) -> Next {
         let Some(read) = blocked::read_under_way(0) else {
@@ -49,7 +118,7 @@ impl StdinReads {
             Next::LookAgain
         } else {
             self.announced = Some(read);
-            Next::Announce
+            Next::Announce(announcement(self.evcxr_input.take().as_ref()))
         }
     }
 
@@ -72,5 +141,55 @@ impl StdinReads {
         if flusher.try_send(done).is_ok() {
             let _ = flushed.recv_timeout(FLUSH_WAIT);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_announcement_reads_back_as_it_was_written() {
+        assert_eq!(
+            announced(&announcement(None).replace('\n', "")),
+            Some(Ask::default())
+        );
+        for (prompt, password) in [("Name: ", false), ("Key: a:b ", true), ("", false)] {
+            let ask = Ask {
+                prompt: prompt.to_owned(),
+                password,
+            };
+            let line = announcement(Some(&ask));
+            assert_eq!(
+                announced(line.trim_end_matches('\n')),
+                Some(ask),
+                "{line:?}"
+            );
+        }
+        for not_one in [
+            "NEURUST-STDIN-READ-V1x",
+            "NEURUST-STDIN-READ-V1 other:x",
+            "text:x",
+        ] {
+            assert_eq!(announced(not_one), None, "{not_one}");
+        }
+    }
+
+    #[test]
+    fn an_evcxr_input_prompt_is_kept_whole_for_the_next_read() {
+        let mut reads = StdinReads::default();
+        reads.evcxr_input(b"out\nEVCXR_INPUT_REQUEST_PASSWORD:Key (a:b): \n");
+        let ask = Ask {
+            prompt: "Key (a:b): ".to_owned(),
+            password: true,
+        };
+        assert_eq!(reads.evcxr_input, Some(ask));
+        reads.cell_finished();
+        assert_eq!(reads.evcxr_input, None);
+        reads.evcxr_input(b"EVCXR_INPUT_REQUEST:Name: \n");
+        assert_eq!(
+            reads.evcxr_input.map(|a| a.prompt).as_deref(),
+            Some("Name: ")
+        );
     }
 }
