@@ -158,7 +158,7 @@ mod tests {
         assert_eq!(out, text);
         assert_eq!(
             events,
-            [(27, Event::InputRequest), (63, Event::InputRequest)]
+            [(27, Event::InputRequest), (62, Event::InputRequest)]
         );
     }
 
