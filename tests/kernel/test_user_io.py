@@ -118,6 +118,21 @@ def test_text_without_a_newline_shows_in_its_own_cell(kernel):
     assert text == "next\n"
 
 
+def test_stderr_text_without_a_newline_shows_in_its_own_cell(kernel):
+    """evcxr reads stderr by lines: `eprint!` text used to wait for the next newline on
+    stderr, and so showed with a later cell's output."""
+    km, kc = kernel
+    streams = []
+    content, _, _, _ = run(kc, 'eprint!("loading... ");', streams=streams)
+    assert content["status"] == "ok", content
+    assert [(m["content"]["name"], m["content"]["text"]) for m in streams] == [
+        ("stderr", "loading... \n")]
+    streams.clear()
+    content, _, _, _ = run(kc, 'eprintln!("next"); eprintln!(); eprint!("a "); eprintln!("b")',
+                           streams=streams)
+    assert "".join(m["content"]["text"] for m in streams) == "next\n\na b\n"
+
+
 def test_flushed_text_without_a_newline_does_not_keep_the_cell_from_ending(kernel):
     """evcxr's end-of-cell line used to land after the text, on the same line: the cell
     never ended, and an interrupt could not help."""

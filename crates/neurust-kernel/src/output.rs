@@ -6,6 +6,7 @@
 use crate::display;
 use crate::outbox::Outbox;
 use crate::relay::{USER_ERROR_MARKER, announced};
+use crate::runtime::STDERR_END;
 use crate::shared::Shared;
 use crossbeam_channel::{Receiver, Sender, bounded, select};
 use std::sync::Arc;
@@ -140,11 +141,19 @@ impl Pump {
         let parent = self.shared.parent();
         let mut text = String::new();
         for line in Self::drain(first, &self.stderr) {
-            self.shared.record_stderr_line(&line);
-            text.push_str(&line);
+            // The end of a cell: what is before the marker is text the cell left unfinished.
+            let line = match line.strip_suffix(STDERR_END) {
+                Some("") => continue,
+                Some(unfinished) => unfinished,
+                None => &line,
+            };
+            self.shared.record_stderr_line(line);
+            text.push_str(line);
             text.push('\n');
         }
-        self.outbox.stream(&parent, "stderr", text);
+        if !text.is_empty() {
+            self.outbox.stream(&parent, "stderr", text);
+        }
     }
 }
 

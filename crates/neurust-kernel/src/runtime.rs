@@ -20,6 +20,11 @@ const LOAD_AND_RUN: &str = "LOAD_AND_RUN ";
 /// What evcxr waits for at the end of a cell.
 const EXECUTION_COMPLETE: &str = "EVCXR_EXECUTION_COMPLETE";
 
+/// What the loop writes to stderr after each cell. evcxr reads stderr by lines, so text a cell
+/// left there without a newline (`eprint!`) waited for the next newline, cells later; this line
+/// ends it, and the kernel removes the marker (`output.rs`).
+pub const STDERR_END: &str = "NEURUST-STDERR-END-V1";
+
 /// Where the start-up cell leaves the address of its stdout-flushing function.
 pub const FLUSH_VAR: &str = "NEURUST_FLUSH_STDOUT";
 
@@ -67,6 +72,7 @@ pub fn hook() {
         }
         // Text the cell printed without a newline shows now, not with the next cell's output.
         flush_user_stdout();
+        eprintln!("{STDERR_END}");
         println!("{EXECUTION_COMPLETE}"); // a line: stdout passes it on at once
     }
     std::process::exit(0);
