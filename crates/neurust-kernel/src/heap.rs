@@ -8,8 +8,9 @@
 //! it; a flood of 1 M lines (58 MB) took the kernel to 1,322 MiB for good without it, and with
 //! it the kernel was back at 735 MiB once the client had read the last line.
 //!
-//! A trim takes 20–100 ms, so the engine trims only after [`IDLE`] without a request, never
-//! during a cell, and again each [`IDLE`] after that while trimming still frees something.
+//! A trim takes 20–100 ms, so the engine trims once when start-up is done, then only after
+//! [`IDLE`] without a request, never during a cell, and again each [`IDLE`] after that while
+//! trimming still frees something.
 
 use std::time::Duration;
 
