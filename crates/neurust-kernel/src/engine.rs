@@ -143,8 +143,8 @@ impl Engine {
     /// session's variables live in the user-code process, which a panic here does not touch.
     fn run(mut self, jobs: Receiver<Job>) {
         let injected = std::env::var(PANIC_FAULT_ENV).ok();
-        // Start-up leaves much of the heap free; a first cell may follow at once, and a busy
-        // notebook may never leave the engine idle, so this trim does not wait for idleness.
+        // Start-up leaves some of the heap free (about 50 MiB); a first cell may follow at
+        // once, so this trim does not wait for idleness.
         let mut trim = crate::heap::give_back();
         loop {
             let job = match jobs.recv_timeout(crate::heap::IDLE) {
