@@ -191,3 +191,46 @@ def test_evcxr_input_prompts_reach_the_input_box(kernel):
     ]
     assert text == ""  # the crate's prompt lines go to evcxr, not to the cell's output
     assert kept(kc)
+
+
+def test_a_flood_of_lines_comes_in_few_messages(kernel):
+    """Lines are batched into stream messages (as ipykernel buffers its streams). A message
+    used to carry at most 256 lines, and often about 10 (1 M lines of 58 bytes took 99,153
+    messages), which a client (and JupyterLab's renderer) works through far more slowly than
+    the text itself."""
+    km, kc = kernel
+    n = 200_000
+    streams = []
+    content, _, _, text = run(kc, f'for i in 0..{n} {{ println!("line {{i}}"); }}',
+                              streams=streams, timeout=300)
+    assert content["status"] == "ok", content
+    assert text.splitlines() == [f"line {i}" for i in range(n)]
+    assert len(streams) <= n // 1000, f"{len(streams)} stream messages for {n} lines"
+
+
+def test_output_is_sent_while_the_cell_runs(kernel, tmp_path):
+    """Batching must not hold text back: the cell waits until the test has seen its first
+    line, which it could not if output were held until the cell ended."""
+    km, kc = kernel
+    seen = tmp_path / "seen"
+    code = (f'println!("first");\n'
+            f'let seen = std::path::Path::new("{seen}");\n'
+            "let t = std::time::Instant::now();\n"
+            "while !seen.exists() && t.elapsed().as_secs() < 60 {\n"
+            "    std::thread::sleep(std::time::Duration::from_millis(10));\n"
+            "}\n"
+            'println!("second");\n'
+            "seen.exists()")
+
+    results = []
+
+    def on_output(msg):
+        if msg["msg_type"] == "stream" and "first" in msg["content"]["text"]:
+            seen.touch()
+        elif msg["msg_type"] == "execute_result":
+            results.append(msg["content"]["data"]["text/plain"])
+
+    reply = kc.execute_interactive(code, timeout=120, output_hook=on_output)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert results == ["true"], "the cell ended before its first line reached the client"
+    assert kept(kc)

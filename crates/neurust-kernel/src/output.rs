@@ -10,10 +10,18 @@ use crate::runtime::STDERR_END;
 use crate::shared::Shared;
 use crossbeam_channel::{Receiver, Sender, bounded, select};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub const PANIC_MARKER: &str = "NEURUST-PANIC-V1 ";
-const BATCH: usize = 256;
+/// Lines go out in batches, one stream message each, like ipykernel's buffered streams: a
+/// batch takes what is queued, waiting up to [`LINGER`] for each next line, until it is
+/// [`BATCH_AGE`] old or holds [`BATCH_LINES`] lines or [`BATCH_BYTES`] bytes. A client (and
+/// JupyterLab's renderer) then handles a flood of `println!` as a few hundred messages a
+/// second rather than tens of thousands.
+const LINGER: Duration = Duration::from_millis(5);
+const BATCH_AGE: Duration = Duration::from_millis(50);
+const BATCH_LINES: usize = 10_000;
+const BATCH_BYTES: usize = 1 << 20;
 
 pub struct Forwarder {
     barrier: Sender<Sender<()>>,
@@ -79,12 +87,16 @@ impl Pump {
     }
 
     fn drain(first: String, channel: &Receiver<String>) -> Vec<String> {
+        let started = Instant::now();
+        let mut bytes = first.len();
         let mut lines = vec![first];
-        while lines.len() < BATCH {
-            match channel.try_recv() {
-                Ok(line) => lines.push(line),
-                Err(_) => break,
-            }
+        while lines.len() < BATCH_LINES && bytes < BATCH_BYTES {
+            let next = channel.try_recv().or_else(|_| {
+                channel.recv_timeout(LINGER.min(BATCH_AGE.saturating_sub(started.elapsed())))
+            });
+            let Ok(line) = next else { break };
+            bytes += line.len();
+            lines.push(line);
         }
         lines
     }
