@@ -1,7 +1,7 @@
-//! Forwards the user-code process's stdout and stderr to iopub as they arrive, line by line,
-//! turning display-protocol lines into display messages in order with the streams, and noticing
-//! the panic marker printed by the kernel's panic hook and the relay's markers for a `?` error
-//! and a read of stdin.
+//! Forwards the user-code process's stdout and stderr to iopub as they arrive, in batches of
+//! whole lines, turning display-protocol lines into display messages in order with the
+//! streams, and noticing the panic marker printed by the kernel's panic hook, the relay's
+//! markers for a `?` error and a read of stdin, and the runtime's end-of-cell line on stderr.
 
 use crate::display;
 use crate::outbox::Outbox;
