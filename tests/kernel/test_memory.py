@@ -13,26 +13,19 @@ LINE_BYTES = 1_000
 GROWTH_LIMIT_MIB = 48
 
 
-def resident_mib(pid):
+def status_mib(pid, field):
+    """A memory field of /proc/<pid>/status (VmRSS: resident now, VmHWM: its peak), in MiB."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
-    raise AssertionError(f"no VmRSS for pid {pid}")
+    raise AssertionError(f"no {field} for pid {pid}")
 
 
 def settle(pid, seconds=4.0):
     """The kernel's resident memory after `seconds` with nothing to do."""
     time.sleep(seconds)
-    return resident_mib(pid)
-
-
-def peak_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError(f"no VmHWM for pid {pid}")
+    return status_mib(pid, "VmRSS")
 
 
 def test_an_idle_kernel_gives_back_what_start_up_freed():
@@ -43,7 +36,7 @@ def test_an_idle_kernel_gives_back_what_start_up_freed():
         pid = km.provisioner.process.pid
         reply = kc.execute_interactive("let kept = 3;", timeout=900)
         assert reply["content"]["status"] == "ok", reply["content"]
-        now, peak = settle(pid), peak_mib(pid)
+        now, peak = settle(pid), status_mib(pid, "VmHWM")
         print(f"kernel resident memory {now:.0f} MiB, start-up peak {peak:.0f} MiB")
         assert now < peak - 150, (now, peak)
         reply = kc.execute_interactive("kept", timeout=60)

@@ -49,8 +49,9 @@ fn facade_cells(facade: &Path) -> [String; 3] {
 
 /// Code for every fresh user-code process: a panic hook that tells the kernel a cell panicked
 /// (so the reply is an error) and a function that flushes user code's stdout (`runtime.rs`
-/// calls it after each cell and before a read of stdin), then the facade's notebook hooks
-/// (SIGINT handler, live display; process-wide, so later cells need not repeat them).
+/// calls it after each cell, `relay/reads.rs` before a read of stdin), then the facade's
+/// notebook hooks (SIGINT handler, live display; process-wide, so later cells need not repeat
+/// them).
 fn runtime_cells(with_facade: bool) -> Vec<&'static str> {
     let mut cells = vec![PANIC_HOOK];
     if with_facade {

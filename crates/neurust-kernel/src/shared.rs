@@ -138,7 +138,8 @@ impl Shared {
         self.stdin_reads.1.recv_timeout(limit).ok()
     }
 
-    /// Forgets announcements not taken (a cell whose client takes no input).
+    /// Forgets announcements no cell took (one that came as its cell ended, or a marker line
+    /// user code printed itself).
     pub fn forget_stdin_reads(&self) {
         while self.stdin_reads.1.try_recv().is_ok() {}
     }
