@@ -25,6 +25,7 @@
 
 mod activation;
 pub mod callbacks;
+mod categorical;
 mod data;
 mod error;
 mod initializer;
@@ -41,10 +42,14 @@ mod simd;
 
 pub use activation::{ACTIVATION_NAMES, Activation, ActivationSpec};
 pub use callbacks::{Callback, EarlyStopping, History, StopHandle, TerminateOnNaN};
+pub use categorical::to_categorical;
 pub use data::{Labels, Targets};
 pub use error::{Error, Result};
 pub use initializer::{INITIALIZER_NAMES, Initializer, IntoInitializer};
-pub use layers::{ActivationLayer, Dense, Dropout, Flatten, Layer};
+pub use layers::{
+    ActivationLayer, AveragePooling2D, Conv2D, Dense, Dropout, Flatten, GlobalAveragePooling2D,
+    Input, Layer, MaxPooling2D, Padding,
+};
 pub use loss::{LOSS_NAMES, Loss};
 pub use metric::{METRIC_NAMES, Metric, argmax};
 pub use model::{

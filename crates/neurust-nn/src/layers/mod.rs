@@ -2,16 +2,24 @@
 //! weights and gradients and runs forward and backward on batches of rows.
 
 mod activation;
+mod conv;
 mod dense;
 mod dropout;
 mod flatten;
+mod input;
+mod pooling;
+mod spatial;
 
 pub use activation::ActivationLayer;
+pub use conv::Conv2D;
 pub use dense::Dense;
 pub use dropout::Dropout;
 pub use flatten::Flatten;
+pub use input::Input;
+pub use pooling::{AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D};
+pub use spatial::{IntoPadding, Padding};
 
-use ndarray::{ArrayD, ArrayView2, ArrayViewMut2};
+use ndarray::{ArrayD, ArrayView2, ArrayViewMut2, CowArray, Ix2};
 
 use crate::{Activation, Error, Result, Rng};
 
@@ -134,6 +142,11 @@ pub trait Layer: Send {
 pub fn from_config(class_name: &str, config: &serde_json::Value) -> Result<Box<dyn Layer>> {
     Ok(match class_name {
         "Dense" => Box::new(Dense::from_config(config)?),
+        "Conv2D" => Box::new(Conv2D::from_config(config)?),
+        "MaxPooling2D" => Box::new(MaxPooling2D::from_config(config)?),
+        "AveragePooling2D" => Box::new(AveragePooling2D::from_config(config)?),
+        "GlobalAveragePooling2D" => Box::new(GlobalAveragePooling2D::from_config(config)?),
+        "InputLayer" => Box::new(Input::from_config(config)?),
         "Dropout" => Box::new(Dropout::from_config(config)?),
         "Flatten" => Box::new(Flatten::from_config(config)?),
         "Activation" => Box::new(ActivationLayer::from_config(config)?),
@@ -158,4 +171,19 @@ pub(crate) fn name_from_json(config: &serde_json::Value) -> String {
         .and_then(|n| n.as_str())
         .unwrap_or_default()
         .to_string()
+}
+
+/// Locks a parallel part's own chunk; no other part ever holds it, so a poisoned lock (a panic
+/// in another part) still guards intact data.
+pub(crate) fn chunk_lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `x` with contiguous rows, copied only when it is not already.
+pub(crate) fn standard(x: ArrayView2<'_, f32>) -> CowArray<'_, f32, Ix2> {
+    if x.is_standard_layout() {
+        x.into()
+    } else {
+        x.as_standard_layout().into_owned().into()
+    }
 }

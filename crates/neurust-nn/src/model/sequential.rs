@@ -116,11 +116,14 @@ impl Sequential {
     /// against the one the model was built for. Nothing changes on error.
     pub(crate) fn build_for(&mut self, per_sample: &[usize], n: usize) -> Result<()> {
         let mismatch = |want: &[usize]| {
-            Error::shape(
-                "input",
-                fmt_shape("n", want),
-                fmt_shape(&n.to_string(), per_sample),
-            )
+            let mut expected = fmt_shape("n", want);
+            if want.last() == Some(&1) && want[..want.len() - 1] == *per_sample {
+                expected += &format!(
+                    "; the model takes a channel axis: x.insert_axis(Axis({})) adds it",
+                    want.len()
+                );
+            }
+            Error::shape("input", expected, fmt_shape(&n.to_string(), per_sample))
         };
         if let Some(built) = &self.input_shape {
             return if built == per_sample {
@@ -232,13 +235,17 @@ impl Sequential {
     }
 }
 
+/// Keras's layer names: "MaxPooling2D" → "max_pooling2d" (a capital after a digit starts
+/// no new word).
 fn snake_case(class: &str) -> String {
     let mut out = String::new();
-    for (i, c) in class.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
+    let mut prev: Option<char> = None;
+    for c in class.chars() {
+        if c.is_uppercase() && prev.is_some_and(|p| p.is_lowercase()) {
             out.push('_');
         }
         out.push(c.to_ascii_lowercase());
+        prev = Some(c);
     }
     out
 }

@@ -64,6 +64,10 @@ impl Sequential {
         let mut shape = self.input_shape();
         let mut rows = Vec::new();
         for layer in &self.layers {
+            if layer.class_name() == "InputLayer" {
+                // Keras's summary does not list the input either.
+                continue;
+            }
             let params = shape.as_ref().map_or(0, |s| layer.param_count(s));
             shape = shape.and_then(|s| layer.output_shape(&s).ok());
             rows.push(SummaryRow {

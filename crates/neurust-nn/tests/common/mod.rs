@@ -1,6 +1,8 @@
 //! Small synthetic data sets and the tutorial's model for the integration tests.
 #![allow(dead_code)]
 
+pub mod gradcheck;
+
 use ndarray::{Array1, Array3};
 use neurust_nn::{Dense, Dropout, Flatten, Sequential};
 

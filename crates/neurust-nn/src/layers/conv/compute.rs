@@ -1,0 +1,243 @@
+//! Conv2D's arithmetic. A batch is cut into chunks of a few samples, fixed by the layer's
+//! geometry alone (never by the thread count); each chunk builds its patch matrix in a
+//! per-thread scratch buffer while it is in cache and multiplies it with the kernel on one
+//! thread, and the chunks run in parallel on the thread team. The weight gradient sums one
+//! partial product per chunk in chunk order, so results are bit-identical at any thread count.
+
+use std::cell::RefCell;
+use std::sync::Mutex;
+
+use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis, Ix1};
+
+use super::Conv2D;
+use super::patches::{col2im, im2col};
+use crate::Activation;
+use crate::layers::{chunk_lock as take, standard};
+use crate::linalg::{epilogue, gemm_serial};
+use crate::parallel;
+
+/// Patch rows per chunk, about: enough for an efficient product, few enough that the patch
+/// matrix stays in a core's L2 cache.
+const CHUNK_ROWS: usize = 512;
+
+thread_local! {
+    /// The patch matrix and its gradient, per thread, grown as needed and kept.
+    static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> =
+        const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Buffers a Conv2D layer keeps between batches.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Work {
+    /// Per chunk, the partial kernel gradient then the partial bias gradient.
+    partials: Vec<f32>,
+    /// The kernel transposed to `(filters, kh·kw·in)`, for the input gradient.
+    kernel_t: Vec<f32>,
+    /// The pre-activation, kept only for activations whose backward needs it.
+    z: Array2<f32>,
+}
+
+impl Conv2D {
+    /// Samples per chunk for this layer's geometry.
+    fn chunk_samples(&self) -> usize {
+        (CHUNK_ROWS / self.geometry.positions().max(1)).max(1)
+    }
+
+    fn kernel_matrix(&self) -> ArrayView2<'_, f32> {
+        let k = self.kernel.as_ref().expect("Conv2D is built before use");
+        let rows = self.fan_in(&self.geometry);
+        k.value
+            .view()
+            .into_shape_with_order((rows, self.filters))
+            .expect("the kernel is contiguous")
+    }
+
+    fn bias_vector(&self) -> Option<ArrayView1<'_, f32>> {
+        self.bias.as_ref().map(|b| {
+            b.value
+                .view()
+                .into_dimensionality::<Ix1>()
+                .expect("bias is 1-D")
+        })
+    }
+
+    /// `y = activation(patches(x) · kernel + bias)`.
+    pub(super) fn forward_rows(&mut self, x: ArrayView2<f32>, mut y: ArrayViewMut2<f32>) {
+        if !y.is_standard_layout() {
+            let mut owned = Array2::zeros(y.dim());
+            self.forward_rows(x, owned.view_mut());
+            y.assign(&owned);
+            return;
+        }
+        let x = standard(x);
+        let (g, filters, per) = (self.geometry, self.filters, self.chunk_samples());
+        let k = self.fan_in(&g);
+        let act = self.resolved;
+        let fast = matches!(act, Activation::Relu | Activation::Linear);
+        let (kernel, bias) = (self.kernel_matrix(), self.bias_vector());
+        let xs: Vec<ArrayView2<f32>> = x.axis_chunks_iter(Axis(0), per).collect();
+        let ys: Vec<Mutex<ArrayViewMut2<f32>>> = y
+            .axis_chunks_iter_mut(Axis(0), per)
+            .map(Mutex::new)
+            .collect();
+        parallel::run_parts(xs.len(), &|i| {
+            let rows = xs[i].nrows() * g.positions();
+            let mut yc = take(&ys[i]);
+            let mut yc = yc
+                .view_mut()
+                .into_shape_with_order((rows, filters))
+                .expect("chunks of a standard-layout array are contiguous");
+            SCRATCH.with_borrow_mut(|(patches, _)| {
+                patches.resize(rows * k, 0.0);
+                im2col(&g, xs[i].as_slice().expect("standard layout"), patches);
+                let p = ArrayView2::from_shape((rows, k), &patches[..rows * k]).expect("sized");
+                gemm_serial(p, kernel, yc.view_mut(), false);
+            });
+            if fast && epilogue::bias_relu(yc.view_mut(), bias, act == Activation::Relu) {
+                return;
+            }
+            if let Some(b) = &bias {
+                yc += b;
+            }
+            if !act.needs_input() {
+                act.forward(yc);
+            }
+        });
+        drop(ys);
+        if act.needs_input() && !fast {
+            let rows = y.nrows() * g.positions();
+            let mut y2 = y
+                .into_shape_with_order((rows, filters))
+                .expect("standard layout");
+            self.work.z = y2.to_owned();
+            act.forward(y2.view_mut());
+        }
+    }
+
+    /// Kernel and bias gradients from `dy`, and `dx` when asked.
+    pub(super) fn backward_rows(
+        &mut self,
+        x: ArrayView2<f32>,
+        y: ArrayView2<f32>,
+        mut dy: ArrayViewMut2<f32>,
+        mut dx: Option<ArrayViewMut2<f32>>,
+        dy_is_preactivation: bool,
+    ) {
+        if !dy.is_standard_layout() || dx.as_ref().is_some_and(|d| !d.is_standard_layout()) {
+            let mut dy2 = dy.to_owned();
+            let mut dx2 = dx.as_ref().map(|d| Array2::zeros(d.dim()));
+            self.backward_rows(
+                x,
+                y,
+                dy2.view_mut(),
+                dx2.as_mut().map(|d| d.view_mut()),
+                dy_is_preactivation,
+            );
+            if let (Some(mut dx), Some(dx2)) = (dx, dx2) {
+                dx.assign(&dx2);
+            }
+            return;
+        }
+        let (x, y) = (standard(x), standard(y));
+        let (g, filters, per) = (self.geometry, self.filters, self.chunk_samples());
+        let k = self.fan_in(&g);
+        let positions = g.positions();
+        let act = self.resolved;
+        let relu = !dy_is_preactivation && act == Activation::Relu;
+        if !dy_is_preactivation && !matches!(act, Activation::Relu | Activation::Linear) {
+            let rows = dy.nrows() * positions;
+            let shape = (rows, filters);
+            let y2 = y.view().into_shape_with_order(shape).expect("standard");
+            let z = act.needs_input().then(|| self.work.z.view());
+            let dy2 = dy
+                .view_mut()
+                .into_shape_with_order(shape)
+                .expect("standard");
+            act.backward(z, y2, dy2);
+        }
+        let mut kernel_t = std::mem::take(&mut self.work.kernel_t);
+        kernel_t.clear();
+        kernel_t.extend(self.kernel_matrix().t().iter());
+        let kernel_t = ArrayView2::from_shape((filters, k), &kernel_t[..]).expect("sized");
+        let part_len = k * filters + filters;
+        let chunks = dy.nrows().div_ceil(per);
+        let mut partials = std::mem::take(&mut self.work.partials);
+        partials.resize(chunks * part_len, 0.0);
+        {
+            let xs: Vec<ArrayView2<f32>> = x.axis_chunks_iter(Axis(0), per).collect();
+            let ys: Vec<ArrayView2<f32>> = y.axis_chunks_iter(Axis(0), per).collect();
+            let dys: Vec<Mutex<ArrayViewMut2<f32>>> = dy
+                .axis_chunks_iter_mut(Axis(0), per)
+                .map(Mutex::new)
+                .collect();
+            let dxs: Option<Vec<Mutex<ArrayViewMut2<f32>>>> = dx.as_mut().map(|dx| {
+                dx.axis_chunks_iter_mut(Axis(0), per)
+                    .map(Mutex::new)
+                    .collect()
+            });
+            let parts: Vec<Mutex<&mut [f32]>> =
+                partials.chunks_mut(part_len).map(Mutex::new).collect();
+            parallel::run_parts(chunks, &|i| {
+                let rows = xs[i].nrows() * positions;
+                let shape = (rows, filters);
+                let mut dyc = take(&dys[i]);
+                let mut dyc = dyc
+                    .view_mut()
+                    .into_shape_with_order(shape)
+                    .expect("contiguous");
+                let yc = ys[i].into_shape_with_order(shape).expect("contiguous");
+                let mut part = take(&parts[i]);
+                let (gk, gb) = part.split_at_mut(k * filters);
+                let gb = ndarray::ArrayViewMut1::from(gb);
+                let done = epilogue::relu_backward_bias(yc, dyc.view_mut(), relu, Some(gb));
+                debug_assert!(done, "chunks are contiguous");
+                let gk = ArrayViewMut2::from_shape((k, filters), gk).expect("sized");
+                SCRATCH.with_borrow_mut(|(patches, dpatches)| {
+                    patches.resize(rows * k, 0.0);
+                    im2col(&g, xs[i].as_slice().expect("standard layout"), patches);
+                    let p = ArrayView2::from_shape((rows, k), &patches[..rows * k]).expect("sized");
+                    gemm_serial(p.t(), dyc.view(), gk, false);
+                    if let Some(dxs) = &dxs {
+                        dpatches.resize(rows * k, 0.0);
+                        let dp = ArrayViewMut2::from_shape((rows, k), &mut dpatches[..rows * k])
+                            .expect("sized");
+                        gemm_serial(dyc.view(), kernel_t, dp, false);
+                        let mut dxc = take(&dxs[i]);
+                        col2im(
+                            &g,
+                            &dpatches[..rows * k],
+                            dxc.as_slice_mut().expect("contiguous"),
+                        );
+                    }
+                });
+            });
+        }
+        self.sum_partials(&partials, part_len);
+        self.work.partials = partials;
+        self.work.kernel_t = kernel_t.to_owned().into_raw_vec_and_offset().0;
+    }
+
+    /// Adds the chunks' partial gradients, in chunk order, into the parameters' gradients.
+    fn sum_partials(&mut self, partials: &[f32], part_len: usize) {
+        let kf = part_len - self.filters;
+        let kernel = self.kernel.as_mut().expect("Conv2D is built before use");
+        let gk = kernel.grad.as_slice_mut().expect("contiguous");
+        gk.fill(0.0);
+        let mut gb = self.bias.as_mut().map(|b| {
+            let g = b.grad.as_slice_mut().expect("contiguous");
+            g.fill(0.0);
+            g
+        });
+        crate::simd::widest(
+            #[inline(always)]
+            || {
+                for part in partials.chunks_exact(part_len) {
+                    gk.iter_mut().zip(&part[..kf]).for_each(|(g, &p)| *g += p);
+                    if let Some(gb) = gb.as_mut() {
+                        gb.iter_mut().zip(&part[kf..]).for_each(|(g, &p)| *g += p);
+                    }
+                }
+            },
+        );
+    }
+}

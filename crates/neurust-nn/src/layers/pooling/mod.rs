@@ -1,0 +1,200 @@
+//! `MaxPooling2D` and `AveragePooling2D`: the largest or the mean value of each window, per
+//! channel, over channels-last images. Both share their configuration and geometry here; the
+//! arithmetic is in `window.rs`, `GlobalAveragePooling2D` in `global.rs`.
+
+mod global;
+mod window;
+
+pub use global::GlobalAveragePooling2D;
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+use serde_json::json;
+
+use super::spatial::{Geometry, IntoPadding, Padding, pair_from_json};
+use super::{Layer, Mode, name_from_json, shape_from_json};
+use crate::{Error, Result};
+
+/// Which value of a window a pooling layer keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Max,
+    Average,
+}
+
+/// The configuration and state both 2-D pooling layers share.
+#[derive(Debug, Clone)]
+struct Pool {
+    kind: Kind,
+    pool_size: [usize; 2],
+    /// None: the pool size, as Keras's default.
+    strides: Option<[usize; 2]>,
+    padding: Result<Padding>,
+    input_shape: Option<Vec<usize>>,
+    name: String,
+    geometry: Geometry,
+}
+
+impl Pool {
+    fn new(kind: Kind, pool_size: [usize; 2]) -> Self {
+        Pool {
+            kind,
+            pool_size,
+            strides: None,
+            padding: Ok(Padding::Valid),
+            input_shape: None,
+            name: String::new(),
+            geometry: Geometry::default(),
+        }
+    }
+
+    fn from_config(kind: Kind, c: &serde_json::Value) -> Result<Self> {
+        let class = match kind {
+            Kind::Max => "MaxPooling2D",
+            Kind::Average => "AveragePooling2D",
+        };
+        let size = pair_from_json(c.get("pool_size"))
+            .ok_or_else(|| Error::Io(format!("{class} config lacks pool_size")))?;
+        let mut p = Pool::new(kind, size);
+        p.strides = pair_from_json(c.get("strides"));
+        p.padding = c
+            .get("padding")
+            .and_then(|v| v.as_str())
+            .unwrap_or("valid")
+            .into_padding();
+        p.input_shape = shape_from_json(c.get("input_shape"));
+        p.name = name_from_json(c);
+        Ok(p)
+    }
+
+    fn geometry_for(&self, input: &[usize]) -> Result<Geometry> {
+        let strides = self.strides.unwrap_or(self.pool_size);
+        Geometry::new(
+            &self.name,
+            "pool",
+            input,
+            self.pool_size,
+            strides,
+            self.padding.clone()?,
+        )
+    }
+
+    fn output_shape(&self, input: &[usize]) -> Result<Vec<usize>> {
+        let g = self.geometry_for(input)?;
+        Ok(vec![g.h.output, g.w.output, g.channels])
+    }
+
+    fn config(&self) -> serde_json::Value {
+        json!({
+            "name": self.name,
+            "pool_size": self.pool_size,
+            "strides": self.strides.unwrap_or(self.pool_size),
+            "padding": self.padding.as_ref().map_or("valid", |p| p.name()),
+            "input_shape": self.input_shape,
+        })
+    }
+}
+
+macro_rules! pooling_layer {
+    ($(#[$doc:meta])* $name:ident, $kind:expr, $class:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(Pool);
+
+        impl $name {
+            /// Windows of `pool_size`; strides default to the pool size, padding to "valid".
+            pub fn new(pool_size: [usize; 2]) -> Self {
+                $name(Pool::new($kind, pool_size))
+            }
+            /// The step between windows (default: the pool size).
+            pub fn strides(mut self, strides: [usize; 2]) -> Self {
+                self.0.strides = Some(strides);
+                self
+            }
+            /// `"valid"` (default) or `"same"` (the padding is never part of a window's value).
+            pub fn padding(mut self, padding: impl IntoPadding) -> Self {
+                self.0.padding = padding.into_padding();
+                self
+            }
+            /// Declares the per-sample input shape `[height, width, channels]` of a first layer.
+            pub fn input_shape(mut self, shape: impl AsRef<[usize]>) -> Self {
+                self.0.input_shape = Some(shape.as_ref().to_vec());
+                self
+            }
+            /// Names the layer.
+            pub fn name(mut self, name: impl Into<String>) -> Self {
+                self.0.name = name.into();
+                self
+            }
+            pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {
+                Pool::from_config($kind, c).map($name)
+            }
+        }
+
+        impl Layer for $name {
+            fn class_name(&self) -> &'static str {
+                $class
+            }
+            fn name(&self) -> &str {
+                &self.0.name
+            }
+            fn set_name(&mut self, name: String) {
+                self.0.name = name;
+            }
+            fn declared_input_shape(&self) -> Option<&[usize]> {
+                self.0.input_shape.as_deref()
+            }
+            fn output_shape(&self, input: &[usize]) -> Result<Vec<usize>> {
+                self.0.output_shape(input)
+            }
+            fn build(&mut self, input: &[usize], _rng: &mut crate::Rng) -> Result<()> {
+                self.0.geometry = self.0.geometry_for(input)?;
+                Ok(())
+            }
+            fn forward(&mut self, x: ArrayView2<f32>, y: ArrayViewMut2<f32>, _mode: &mut Mode) {
+                self.0.forward(x, y);
+            }
+            fn backward(
+                &mut self,
+                x: ArrayView2<f32>,
+                y: ArrayView2<f32>,
+                dy: ArrayViewMut2<f32>,
+                dx: Option<ArrayViewMut2<f32>>,
+                _: bool,
+            ) {
+                if let Some(dx) = dx {
+                    self.0.backward(x, y, dy.view(), dx);
+                }
+            }
+            fn config(&self) -> serde_json::Value {
+                self.0.config()
+            }
+        }
+    };
+}
+
+pooling_layer!(
+    /// Keeps the largest value of each window, per channel, like
+    /// `keras.layers.MaxPooling2D`; the gradient goes to that value's position.
+    ///
+    /// ```
+    /// use neurust_nn::MaxPooling2D;
+    /// let pool = MaxPooling2D::new([2, 2]);
+    /// let overlapping = MaxPooling2D::new([3, 3]).strides([2, 2]).padding("same");
+    /// ```
+    MaxPooling2D,
+    Kind::Max,
+    "MaxPooling2D"
+);
+
+pooling_layer!(
+    /// Keeps the mean of each window, per channel, like `keras.layers.AveragePooling2D`
+    /// (with "same" padding the mean is over the window's values inside the input).
+    ///
+    /// ```
+    /// use neurust_nn::AveragePooling2D;
+    /// let pool = AveragePooling2D::new([2, 2]).strides([1, 1]);
+    /// ```
+    AveragePooling2D,
+    Kind::Average,
+    "AveragePooling2D"
+);

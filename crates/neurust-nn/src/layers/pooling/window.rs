@@ -1,0 +1,146 @@
+//! The arithmetic of 2-D pooling: per window and channel, the maximum or the mean over the window's positions inside the input.
+//! Samples are independent, so chunks of samples run in parallel with results that do not
+//! depend on the thread count.
+
+use std::sync::Mutex;
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
+
+use super::{Kind, Pool};
+use crate::layers::spatial::Geometry;
+use crate::layers::{chunk_lock, standard};
+use crate::parallel;
+
+/// Samples per parallel part.
+const CHUNK: usize = 8;
+
+impl Pool {
+    pub(super) fn forward(&mut self, x: ArrayView2<f32>, mut y: ArrayViewMut2<f32>) {
+        if !y.is_standard_layout() {
+            let mut owned = Array2::zeros(y.dim());
+            self.forward(x, owned.view_mut());
+            y.assign(&owned);
+            return;
+        }
+        let x = standard(x);
+        let (g, kind) = (self.geometry, self.kind);
+        let c = g.channels;
+        let xs: Vec<ArrayView2<f32>> = x.axis_chunks_iter(Axis(0), CHUNK).collect();
+        let ys: Vec<Mutex<ArrayViewMut2<f32>>> = y
+            .axis_chunks_iter_mut(Axis(0), CHUNK)
+            .map(Mutex::new)
+            .collect();
+        parallel::run_parts(xs.len(), &|i| {
+            let mut yc = chunk_lock(&ys[i]);
+            let x = xs[i].as_slice().expect("standard layout");
+            let y = yc.as_slice_mut().expect("standard layout");
+            let (x_len, y_len) = (g.h.input * g.w.input * c, g.positions() * c);
+            crate::simd::widest(
+                #[inline(always)]
+                || {
+                    for (x, y) in x.chunks_exact(x_len).zip(y.chunks_exact_mut(y_len)) {
+                        for (p, out) in y.chunks_exact_mut(c).enumerate() {
+                            let mut count = 0usize;
+                            for at in window(&g, p) {
+                                let v = &x[at..at + c];
+                                match (count, kind) {
+                                    (0, _) => out.copy_from_slice(v),
+                                    (_, Kind::Max) => {
+                                        out.iter_mut().zip(v).for_each(|(o, &v)| *o = o.max(v))
+                                    }
+                                    (_, Kind::Average) => {
+                                        out.iter_mut().zip(v).for_each(|(o, &v)| *o += v)
+                                    }
+                                }
+                                count += 1;
+                            }
+                            if kind == Kind::Average {
+                                let scale = 1.0 / count.max(1) as f32;
+                                out.iter_mut().for_each(|o| *o *= scale);
+                            }
+                        }
+                    }
+                },
+            );
+        });
+    }
+
+    /// `dx` from `dy`: max pooling sends each gradient to the first position of its window
+    /// holding the maximum (found again from `x` and `y`), average pooling spreads it evenly.
+    pub(super) fn backward(
+        &self,
+        x: ArrayView2<f32>,
+        y: ArrayView2<f32>,
+        dy: ArrayView2<f32>,
+        mut dx: ArrayViewMut2<f32>,
+    ) {
+        if !dx.is_standard_layout() {
+            let mut owned = Array2::zeros(dx.dim());
+            self.backward(x, y, dy, owned.view_mut());
+            dx.assign(&owned);
+            return;
+        }
+        let (x, y, dy) = (standard(x), standard(y), standard(dy));
+        let (g, kind) = (self.geometry, self.kind);
+        let c = g.channels;
+        let (xs, ys, dys) = (sample_chunks(&x), sample_chunks(&y), sample_chunks(&dy));
+        let dxs: Vec<Mutex<ArrayViewMut2<f32>>> = dx
+            .axis_chunks_iter_mut(Axis(0), CHUNK)
+            .map(Mutex::new)
+            .collect();
+        parallel::run_parts(dxs.len(), &|i| {
+            let mut dxc = chunk_lock(&dxs[i]);
+            let dx = dxc.as_slice_mut().expect("standard layout");
+            dx.fill(0.0);
+            let (x_len, y_len) = (g.h.input * g.w.input * c, g.positions() * c);
+            let samples = xs[i]
+                .chunks_exact(x_len)
+                .zip(ys[i].chunks_exact(y_len))
+                .zip(dys[i].chunks_exact(y_len))
+                .zip(dx.chunks_exact_mut(x_len));
+            let mut done = vec![false; c];
+            for (((x, y), dy), dx) in samples {
+                for p in 0..g.positions() {
+                    let (out, d) = (&y[p * c..][..c], &dy[p * c..][..c]);
+                    if kind == Kind::Average {
+                        let scale = 1.0 / window(&g, p).count().max(1) as f32;
+                        for at in window(&g, p) {
+                            let dst = &mut dx[at..at + c];
+                            dst.iter_mut().zip(d).for_each(|(x, &d)| *x += d * scale);
+                        }
+                        continue;
+                    }
+                    done.fill(false);
+                    for at in window(&g, p) {
+                        for ch in 0..c {
+                            if !done[ch] && x[at + ch] == out[ch] {
+                                dx[at + ch] += d[ch];
+                                done[ch] = true;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+}
+
+/// The values of `CHUNK` samples at a time.
+fn sample_chunks<'a>(a: &'a ndarray::CowArray<'_, f32, ndarray::Ix2>) -> Vec<&'a [f32]> {
+    let len = (a.ncols() * CHUNK).max(1);
+    a.as_slice().expect("standard layout").chunks(len).collect()
+}
+
+/// The flat offsets (channel 0) of the input positions inside window `p`, in row order.
+fn window(g: &Geometry, p: usize) -> impl Iterator<Item = usize> + Clone + '_ {
+    let (oy, ox) = (p / g.w.output, p % g.w.output);
+    let rows = (0..g.h.window)
+        .map(move |k| g.h.at(oy, k))
+        .filter(|&i| i >= 0 && i < g.h.input as isize);
+    rows.flat_map(move |iy| {
+        (0..g.w.window)
+            .map(move |k| g.w.at(ox, k))
+            .filter(|&i| i >= 0 && i < g.w.input as isize)
+            .map(move |ix| (iy as usize * g.w.input + ix as usize) * g.channels)
+    })
+}
