@@ -217,3 +217,47 @@ for i, optimizer in enumerate(OUT_OF_RANGE):
     bad = {"format_version": 1, "name": f"out_of_range_{i}", "input_shape": [4], "layers": layers,
            "compile": {"optimizer": optimizer, "loss": "mse", "metrics": []}}
     write("fuzz_model_file", f"out_of_range_{i}", b"\x00" + compact(bad))
+# The convolutional layers (issue #17): a whole convnet file with every new layer kind and its
+# weights in Keras's layouts (a conv kernel is (kh, kw, in, out)), and metadata seeds whose
+# geometry sits at the loader's checks: a kernel larger than its input, zero strides, "same"
+# padding with strides larger than the window, an input without a channel axis, and absurd
+# filter counts (refused by the size check before anything is built).
+def conv(name, filters, kernel, **extra):
+    return {"class_name": "Conv2D", "config": dict(
+        {"name": name, "filters": filters, "kernel_size": kernel, "strides": [1, 1],
+         "padding": "valid", "activation": "relu", "use_bias": True,
+         "kernel_initializer": "glorot_uniform", "bias_initializer": "zeros"}, **extra)}
+
+
+def pool(kind, name, size, **extra):
+    return {"class_name": kind, "config": dict(
+        {"name": name, "pool_size": size, "strides": size, "padding": "valid"}, **extra)}
+
+
+convnet = {"format_version": 1, "name": "convnet", "input_shape": [6, 6, 1], "layers": [
+    {"class_name": "InputLayer", "config": {"name": "input_layer", "input_shape": [6, 6, 1]}},
+    conv("conv2d", 2, [3, 3], padding="same", strides=[1, 1]),
+    pool("MaxPooling2D", "max_pooling2d", [2, 2]),
+    conv("conv2d_1", 3, [2, 2], use_bias=False, activation="tanh"),
+    pool("AveragePooling2D", "average_pooling2d", [2, 2], strides=[1, 1], padding="same"),
+    {"class_name": "GlobalAveragePooling2D", "config": {"name": "global_average_pooling2d"}},
+    dense("dense", 2, "softmax")],
+    "compile": {"optimizer": {"name": "adam"}, "loss": "categorical_crossentropy",
+                "metrics": ["accuracy"]}}
+conv_weights = [("conv2d/kernel", [3, 3, 1, 2]), ("conv2d/bias", [2]),
+                ("conv2d_1/kernel", [2, 2, 2, 3]), ("dense/kernel", [3, 2]), ("dense/bias", [2])]
+write("fuzz_model_file", "convnet", b"\x01" + safetensors(conv_weights, json.dumps(convnet)))
+CONV_EDGES = {
+    "conv_kernel_too_big": [conv("c", 2, [9, 9])],
+    "conv_zero_stride": [conv("c", 2, [3, 3], strides=[0, 1])],
+    "conv_same_wide_stride": [conv("c", 2, [1, 1], padding="same", strides=[3, 3])],
+    "conv_huge_filters": [conv("c", 4294967296, [3, 3])],
+    "pool_too_big": [pool("MaxPooling2D", "p", [7, 7])],
+    "pool_zero_size": [pool("AveragePooling2D", "p", [0, 2])],
+}
+for seed, layers in CONV_EDGES.items():
+    edge = {"format_version": 1, "name": seed, "input_shape": [6, 6, 1],
+            "layers": layers + [{"class_name": "Flatten", "config": {"name": "f"}}], "compile": None}
+    write("fuzz_model_file", seed, b"\x00" + compact(edge))
+no_channels = dict(convnet, input_shape=[6, 6], layers=convnet["layers"][1:])
+write("fuzz_model_file", "conv_no_channel_axis", b"\x00" + compact(no_channels))

@@ -327,3 +327,33 @@ fn bad_input_is_a_clear_error() {
     }));
     assert!(msg.contains("at least 1 × 1"), "{msg}");
 }
+
+/// The fuzz seeds of the convolutional layers: the whole convnet file loads and predicts; each
+/// edge-case architecture (behind an empty weight list) is an error, never a panic.
+#[test]
+fn the_convolutional_fuzz_seeds_load_or_fail_cleanly() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/fuzz_model_file");
+    let file = std::fs::read(dir.join("convnet")).unwrap();
+    let mut model = Sequential::load_from_bytes(&file[1..]).unwrap();
+    assert_eq!(model.count_params(), 20 + 24 + 8);
+    let p = model.predict(&Array4::<f32>::ones((2, 6, 6, 1))).unwrap();
+    assert_eq!(p.dim(), (2, 2));
+    for seed in [
+        "conv_huge_filters",
+        "conv_kernel_too_big",
+        "conv_no_channel_axis",
+        "conv_same_wide_stride",
+        "conv_zero_stride",
+        "pool_too_big",
+        "pool_zero_size",
+    ] {
+        let meta = std::fs::read(dir.join(seed)).unwrap();
+        let meta = String::from_utf8(meta[1..].to_vec()).unwrap();
+        let metadata = std::collections::HashMap::from([("neurust".to_string(), meta)]);
+        let views: Vec<(String, safetensors::tensor::TensorView)> = Vec::new();
+        let bytes = safetensors::serialize(views, Some(metadata)).unwrap();
+        let err = Sequential::load_from_bytes(&bytes).err();
+        assert!(err.is_some(), "{seed} loaded");
+    }
+}

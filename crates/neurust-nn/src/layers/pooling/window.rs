@@ -98,29 +98,41 @@ impl Pool {
                 .zip(ys[i].chunks_exact(y_len))
                 .zip(dys[i].chunks_exact(y_len))
                 .zip(dx.chunks_exact_mut(x_len));
-            let mut done = vec![false; c];
-            for (((x, y), dy), dx) in samples {
-                for p in 0..g.positions() {
-                    let (out, d) = (&y[p * c..][..c], &dy[p * c..][..c]);
-                    if kind == Kind::Average {
-                        let scale = 1.0 / window(&g, p).count().max(1) as f32;
-                        for at in window(&g, p) {
-                            let dst = &mut dx[at..at + c];
-                            dst.iter_mut().zip(d).for_each(|(x, &d)| *x += d * scale);
-                        }
-                        continue;
-                    }
-                    done.fill(false);
-                    for at in window(&g, p) {
-                        for ch in 0..c {
-                            if !done[ch] && x[at + ch] == out[ch] {
-                                dx[at + ch] += d[ch];
-                                done[ch] = true;
+            // Each window's input offsets, listed once per part rather than per sample.
+            let windows: Vec<Vec<usize>> = (0..g.positions())
+                .map(|p| window(&g, p).collect())
+                .collect();
+            // Per channel, 1.0 once its window's maximum has been found (branch-free, so the
+            // channel loops vectorise).
+            let mut done = vec![0.0f32; c];
+            crate::simd::widest(
+                #[inline(always)]
+                || {
+                    for (((x, y), dy), dx) in samples {
+                        for (p, offsets) in windows.iter().enumerate() {
+                            let (out, d) = (&y[p * c..][..c], &dy[p * c..][..c]);
+                            if kind == Kind::Average {
+                                let scale = 1.0 / offsets.len().max(1) as f32;
+                                for &at in offsets {
+                                    let dst = &mut dx[at..at + c];
+                                    dst.iter_mut().zip(d).for_each(|(x, &d)| *x += d * scale);
+                                }
+                                continue;
+                            }
+                            done.fill(0.0);
+                            for &at in offsets {
+                                let (xv, dst) = (&x[at..at + c], &mut dx[at..at + c]);
+                                let lanes = xv.iter().zip(dst.iter_mut()).zip(out.iter().zip(d));
+                                for (((&xv, dst), (&out, &d)), done) in lanes.zip(&mut done) {
+                                    let hit = (xv == out) as u8 as f32 * (1.0 - *done);
+                                    *dst += hit * d;
+                                    *done += hit;
+                                }
                             }
                         }
                     }
-                }
-            }
+                },
+            );
         });
     }
 }
