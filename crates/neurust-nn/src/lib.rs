@@ -1,7 +1,7 @@
-//! Keras-like dense neural networks on `ndarray`: build a [`Sequential`] model from layers,
-//! [`compile`](Sequential::compile) it with an optimizer, a loss and metrics (by value or by
-//! Keras name), [`fit`](Sequential::fit) it with Keras's defaults and semantics, then
-//! [`evaluate`](Sequential::evaluate), [`predict`](Sequential::predict) and
+//! Keras-like neural networks, dense and convolutional, on `ndarray`: build a [`Sequential`]
+//! model from layers, [`compile`](Sequential::compile) it with an optimizer, a loss and metrics
+//! (by value or by Keras name), [`fit`](Sequential::fit) it with Keras's defaults and
+//! semantics, then [`evaluate`](Sequential::evaluate), [`predict`](Sequential::predict) and
 //! [`save`](Sequential::save).
 //!
 //! ```
@@ -48,7 +48,7 @@ pub use error::{Error, Result};
 pub use initializer::{INITIALIZER_NAMES, Initializer, IntoInitializer};
 pub use layers::{
     ActivationLayer, AveragePooling2D, Conv2D, Dense, Dropout, Flatten, GlobalAveragePooling2D,
-    Input, Layer, MaxPooling2D, Padding,
+    Input, Layer, MaxPooling2D, Padding, Reshape,
 };
 pub use loss::{LOSS_NAMES, Loss};
 pub use metric::{METRIC_NAMES, Metric, argmax};

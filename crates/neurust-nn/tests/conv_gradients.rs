@@ -8,8 +8,8 @@ use common::gradcheck::{check_input_gradient_to, check_model, random};
 use ndarray::{Array2, Array4};
 use neurust_nn::layers::Layer;
 use neurust_nn::{
-    AveragePooling2D, Conv2D, Dense, Flatten, GlobalAveragePooling2D, Input, MaxPooling2D, Rng,
-    Sequential, Targets,
+    AveragePooling2D, Conv2D, Dense, Flatten, GlobalAveragePooling2D, Input, MaxPooling2D, Reshape,
+    Rng, Sequential, Targets,
 };
 
 fn images(n: usize, shape: [usize; 3], seed: u64) -> Array4<f32> {
@@ -174,4 +174,23 @@ fn layers_pass_correct_input_gradients() {
         let err = check_input_gradient_to(layer.as_mut(), &x, out.iter().product());
         assert!(err < 2e-2, "{}: relative error {err}", layer.class_name());
     }
+}
+
+/// Reshape moves no data: a flat input reshaped into images trains like the images would.
+#[test]
+fn reshape_to_images_backpropagates_correctly() {
+    let mut m = Sequential::with_seed(5);
+    m.add(Reshape::new([6, 6, 1]).input_shape([36]));
+    m.add(Conv2D::new(3, [3, 3]).activation("tanh"));
+    m.add(Reshape::new([-1]));
+    m.add(Dense::new(3).activation("softmax"));
+    m.compile("sgd", "categorical_crossentropy", &["accuracy"])
+        .unwrap();
+    assert_eq!(m.summary().rows[2].output_shape, Some(vec![48]));
+    let err = check_model(&mut m, &random(4, 36, 3, 1.0), &one_hot(4, 3));
+    assert!(err < 2e-2, "relative error {err}");
+    let mut bad = Sequential::with_seed(1);
+    bad.add(Reshape::new([5, 7]).input_shape([36]));
+    let msg = bad.compile("sgd", "mse", &["mae"]).unwrap_err().to_string();
+    assert!(msg.contains("36 values per sample"), "{msg}");
 }

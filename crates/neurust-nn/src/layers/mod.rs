@@ -8,6 +8,7 @@ mod dropout;
 mod flatten;
 mod input;
 mod pooling;
+mod reshape;
 mod spatial;
 
 pub use activation::ActivationLayer;
@@ -17,6 +18,7 @@ pub use dropout::Dropout;
 pub use flatten::Flatten;
 pub use input::Input;
 pub use pooling::{AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D};
+pub use reshape::Reshape;
 pub use spatial::{IntoPadding, Padding};
 
 use ndarray::{ArrayD, ArrayView2, ArrayViewMut2, CowArray, Ix2};
@@ -147,6 +149,7 @@ pub fn from_config(class_name: &str, config: &serde_json::Value) -> Result<Box<d
         "AveragePooling2D" => Box::new(AveragePooling2D::from_config(config)?),
         "GlobalAveragePooling2D" => Box::new(GlobalAveragePooling2D::from_config(config)?),
         "InputLayer" => Box::new(Input::from_config(config)?),
+        "Reshape" => Box::new(Reshape::from_config(config)?),
         "Dropout" => Box::new(Dropout::from_config(config)?),
         "Flatten" => Box::new(Flatten::from_config(config)?),
         "Activation" => Box::new(ActivationLayer::from_config(config)?),
