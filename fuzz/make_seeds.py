@@ -69,6 +69,26 @@ write("fuzz_display", "clear_embedded",
       b"epoch 1/5 " + marker + compact({"action": "clear", "wait": True}) + b"\nplain text\n")
 write("fuzz_display", "malformed", marker + b'{"action":"explode"}\n' + marker + b"{oops\n")
 
+# fuzz_stream: flags (bit 0 in a cell; bits 1-7 piece size - 1), longest held line - 8, then
+# the bytes a cell writes: every control line of evcxr and the kernel, glued after unfinished
+# text, a long line, invalid UTF-8 and a character cut at a piece's end.
+MARKERS = [b"EVCXR_EXECUTION_COMPLETE", b"EVCXR_ERROR_OCCURRED", b"EVCXR_PANIC_NOTIFICATION",
+           b"EVCXR_BEGIN_CONTENT text/html", b"<b>x</b>", b"EVCXR_END_CONTENT",
+           b"EVCXR_INPUT_REQUEST:Name: ", b"EVCXR_INPUT_REQUEST_PASSWORD:Key: ",
+           b"EVCXR_VARIABLE_CHANGED_TYPE:x", b'NEURUST-PANIC-V1 "boom"', b"NEURUST-USER-ERROR-V1",
+           b"NEURUST-STDIN-READ-V1 text:Name: ", b"NEURUST-DISPLAY-V1 " + compact(
+               {"action": "clear", "wait": False}), b"NEURUST-STDERR-END-V1",
+           b"NEURUST-ESC-V1 \\u\\m", b"NEURUST-ESC-V1+x", b"NEURUST-STDOUT-V1 x",
+           b"NEURUST-CELL-START-V1", b"NEURUST-TAG-00000000000000000000000000000000 x"]
+every = b"".join(m + b"\n" for m in MARKERS)
+write("fuzz_stream", "markers_in_cell", b"\x01\xff" + every)
+write("fuzz_stream", "markers_between_cells", b"\x00\xff" + every)
+write("fuzz_stream", "markers_after_text_in_pieces",
+      b"\x07\x10" + b"".join(b"x " + m + b"\r\n" for m in MARKERS))
+write("fuzz_stream", "trailing_block", b"\x01\xff" + b"out\nEVCXR_BEGIN_CONTENT text/plain\n[1]\n"
+      b"EVCXR_END_CONTENT\nEVCXR_ERROR_OCCURRED")
+write("fuzz_stream", "invalid_utf8", b"\x03\x00" + "é€😀".encode() * 8 + b"\xff\xe2\x82\n\xed\xa0")
+
 # fuzz_idx: flags (1 images, 2 gzip by the harness), then the file; from the committed fixture.
 labels = gzip.decompress((FIXTURE / "train-labels-idx1-ubyte.gz").read_bytes())
 images = gzip.decompress((FIXTURE / "train-images-idx3-ubyte.gz").read_bytes())

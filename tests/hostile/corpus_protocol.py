@@ -169,6 +169,44 @@ def iopub_ok(k):
 ZMTP_GREETING = b"\xff" + b"\x00" * 8 + b"\x7f" + b"\x03\x00" + b"NULL".ljust(20, b"\x00") + b"\x00" * 32
 
 
+# Every line evcxr or the kernel reads as a control line in the user-code process's stdout
+# (and the stderr end-of-cell marker): printed by a cell, each must reach the notebook as text.
+MARKERS = [
+    "EVCXR_EXECUTION_COMPLETE", "EVCXR_ERROR_OCCURRED", "EVCXR_PANIC_NOTIFICATION",
+    "EVCXR_BEGIN_CONTENT text/html", "<b>swallowed?</b>", "EVCXR_END_CONTENT",
+    "EVCXR_INPUT_REQUEST:Name: ", "EVCXR_VARIABLE_CHANGED_TYPE:keep",
+    'NEURUST-PANIC-V1 "boom"', "NEURUST-USER-ERROR-V1", "NEURUST-STDIN-READ-V1",
+    'NEURUST-DISPLAY-V1 {"action":"clear","wait":false}', "NEURUST-ESC-V1 x",
+    "NEURUST-STDERR-END-V1",
+]
+
+
+def prints_every_marker(k):
+    lines = "".join(f'println!("{{}}", r#"{m}"#);\n' for m in MARKERS)
+    code = lines + 'eprintln!("NEURUST-STDERR-END-V1");\nprintln!("done");'
+    text = {"stdout": [], "stderr": []}
+
+    def hook(msg):
+        if msg["msg_type"] == "stream":
+            text[msg["content"]["name"]].append(msg["content"]["text"])
+        elif msg["msg_type"] not in ("status", "execute_input"):
+            text.setdefault("other", []).append(msg["msg_type"])
+
+    reply = k.kc.execute_interactive(code, timeout=120, output_hook=hook,
+                                     stdin_hook=lambda m: text.setdefault("other", []).append(
+                                         "input_request"))
+    problems = []
+    if reply["content"]["status"] != "ok":
+        problems.append(f"status {reply['content']['status']}")
+    if "".join(text["stdout"]) != "".join(f"{m}\n" for m in MARKERS) + "done\n":
+        problems.append(f"stdout {''.join(text['stdout'])!r}")
+    if "".join(text["stderr"]) != "NEURUST-STDERR-END-V1\n":
+        problems.append(f"stderr {''.join(text['stderr'])!r}")
+    if text.get("other"):
+        problems.append(f"other messages {text['other']}")
+    return problems
+
+
 def wrong_type(channel, kind):
     def attack(k):
         wrong_socket_type(k.km, channel, kind)
@@ -215,6 +253,8 @@ INPUTS = [
         POISON, code="let mut s = String::new(); std::io::stdin().read_line(&mut s).unwrap()"))),
     ("a cell flushing text without a newline", execute_odd(dict(
         POISON, code='print!("x"); std::io::Write::flush(&mut std::io::stdout()).unwrap();'))),
+    # Printed control lines used to end the cell, fail it, draw, ask for input or vanish.
+    ("a cell printing every marker of evcxr and the kernel", prints_every_marker),
     ("complete_request with a negative cursor", sent(
         "complete_request", {"code": "kee", "cursor_pos": -5}, reply="complete_reply")),
     ("complete_request with a cursor of 10**30", sent(

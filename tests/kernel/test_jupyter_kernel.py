@@ -7,12 +7,13 @@ import unittest
 
 import jupyter_kernel_test as jkt
 
+# Displays through the display crate (a line printed with the protocol's marker is text: only
+# the crate's lines carry the kernel's per-process tag).
 DISPLAY = (
-    'println!("NEURUST-DISPLAY-V1 {}", '
-    r'"{\"action\":\"display\",\"data\":{\"text/plain\":\"shown\",\"text/html\":\"<b>shown</b>\"},'
-    r'\"metadata\":{},\"display_id\":\"jkt\"}");'
+    "neurust::display::DisplayHandle::with_id(\"jkt\").display("
+    "&neurust::display::MimeBundle::new().text(\"shown\").html(\"<b>shown</b>\"));"
 )
-CLEAR = r'println!("NEURUST-DISPLAY-V1 {}", "{\"action\":\"clear\",\"wait\":false}");'
+CLEAR = "neurust::display::clear_output(false);"
 
 
 class NeurustKernelTests(jkt.KernelTests):

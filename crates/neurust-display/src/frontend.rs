@@ -19,6 +19,20 @@ pub const KERNEL_ENV: &str = "NEURUST_KERNEL";
 /// ```
 pub const EVCXR_ENV: &str = "EVCXR_IS_RUNTIME";
 
+/// Environment variable holding the neurust kernel's per-process output tag. In the kernel,
+/// every protocol line and content-block marker is written after it: the kernel's relay takes
+/// only tagged lines as the kernel's own, so a cell printing the same text shows it as text.
+///
+/// ```
+/// assert_eq!(neurust_display::TAG_ENV, "NEURUST_OUTPUT_TAG");
+/// ```
+pub const TAG_ENV: &str = "NEURUST_OUTPUT_TAG";
+
+/// The tag to write before a control line: empty outside the neurust kernel.
+fn tag() -> String {
+    std::env::var(TAG_ENV).unwrap_or_default()
+}
+
 /// The front end user code is running under, which decides how output is written.
 ///
 /// ```
@@ -85,8 +99,7 @@ impl Frontend {
     pub fn write(self, msg: &Message, plain: Option<&str>, out: &mut dyn Write) -> io::Result<()> {
         match (self, msg) {
             (Frontend::Neurust, _) => {
-                out.write_all(encode(msg).as_bytes())?;
-                out.write_all(b"\n")?;
+                out.write_all(format!("{}{}\n", tag(), encode(msg)).as_bytes())?;
             }
             (_, Message::Clear { .. }) => {}
             (Frontend::Evcxr, Message::Display { data, .. } | Message::Update { data, .. }) => {
@@ -106,7 +119,8 @@ impl Frontend {
     }
 }
 
-/// Write one evcxr content block (`EVCXR_BEGIN_CONTENT mime` … `EVCXR_END_CONTENT`).
+/// Write one evcxr content block (`EVCXR_BEGIN_CONTENT mime` … `EVCXR_END_CONTENT`), its two
+/// marker lines after the kernel's tag ([`TAG_ENV`]) if there is one.
 ///
 /// ```
 /// let mut out = Vec::new();
@@ -114,7 +128,8 @@ impl Frontend {
 /// assert_eq!(out, b"EVCXR_BEGIN_CONTENT text/plain\na\nb\nEVCXR_END_CONTENT\n");
 /// ```
 pub fn write_evcxr_block(out: &mut dyn Write, mime: &str, content: &str) -> io::Result<()> {
-    writeln!(out, "EVCXR_BEGIN_CONTENT {mime}")?;
+    let tag = tag();
+    writeln!(out, "{tag}EVCXR_BEGIN_CONTENT {mime}")?;
     out.write_all(content.as_bytes())?;
-    out.write_all(b"\nEVCXR_END_CONTENT\n")
+    write!(out, "\n{tag}EVCXR_END_CONTENT\n")
 }

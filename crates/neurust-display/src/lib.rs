@@ -18,7 +18,8 @@
 //! Every output goes through [`Frontend::detect`]:
 //!
 //! 1. [`KERNEL_ENV`] (`NEURUST_KERNEL`) set → the neurust kernel: one protocol line
-//!    on stdout, flushed; displays, in-place updates and clears all work.
+//!    on stdout after the kernel's output tag ([`TAG_ENV`]), flushed; displays, in-place
+//!    updates and clears all work.
 //! 2. else [`EVCXR_ENV`] (`EVCXR_IS_RUNTIME`, set by evcxr 0.22 in its user-code
 //!    process) → stock evcxr: `EVCXR_BEGIN_CONTENT mime` … `EVCXR_END_CONTENT`
 //!    blocks; evcxr keeps one output per MIME type per cell, shown at cell end.
@@ -44,6 +45,6 @@ pub use bundle::MimeBundle;
 pub use emit::{
     DisplayHandle, Displayable, clear_output, display, display_updatable, emit, update_display,
 };
-pub use frontend::{EVCXR_ENV, Frontend, KERNEL_ENV, write_evcxr_block};
+pub use frontend::{EVCXR_ENV, Frontend, KERNEL_ENV, TAG_ENV, write_evcxr_block};
 pub use plain::{PlainResult, PlainScalar};
 pub use protocol::{DecodeError, MARKER, Message, decode, decode_embedded, encode};

@@ -10,7 +10,9 @@
 //! ```
 //!
 //! That is the marker [`MARKER`] (`NEURUST-DISPLAY-V1` and one space) at the very
-//! start of the line, then one compact JSON object, then `\n`. JSON escapes every
+//! start of the line, then one compact JSON object, then `\n`. In the neurust kernel the
+//! line is written after the kernel's per-process tag ([`crate::TAG_ENV`]), which the
+//! kernel's relay checks and removes: an untagged line is the user's text, shown as such. JSON escapes every
 //! newline inside strings, so a message never spans lines, whatever text it carries.
 //! A line that does not start with the marker is ordinary output.
 //!

@@ -9,8 +9,9 @@
 //!   memory back to the OS when the engine is idle.
 //! - `output`, `display`: live stdout/stderr and the display protocol to iopub.
 //! - `runtime`: the user-code process's command loop; `stdin`: input from the notebook for it.
-//! - `relay`: inside the user-code process, tells the kernel when `?` ended a cell and when a
-//!   cell waits on stdin; `blocked`: which thread waits in which read, from `/proc`.
+//! - `relay`: inside the user-code process, makes its stdout unambiguous (user text escaped,
+//!   the kernel's own lines tagged: the `neurust-stream` crate), tells the kernel when `?`
+//!   ended a cell and when a cell waits on stdin; `blocked`: which thread waits in which read.
 //! - `trim`: inside the user-code process, hands finished cells' code pages back to the OS.
 //! - `interrupt`, `shared`: interrupts, the 2 s watchdog and cross-thread state.
 //! - `preload`, `cache`: what runs at start-up and where compiled dependencies live.
@@ -61,6 +62,11 @@ fn main() -> ExitCode {
     if std::env::var_os("EVCXR_IS_RUNTIME").is_some() {
         relay::install();
         runtime::hook();
+    } else {
+        // The tag that marks the runtime's own output lines, chosen before evcxr starts the
+        // user-code process, which inherits it (`neurust_stream::tag`).
+        // SAFETY: no other thread has started yet.
+        unsafe { neurust_stream::tag::ensure() };
     }
     evcxr::runtime_hook();
     let args: Vec<String> = std::env::args().skip(1).collect();

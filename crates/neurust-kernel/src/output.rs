@@ -2,13 +2,21 @@
 //! whole lines, turning display-protocol lines into display messages in order with the
 //! streams, and noticing the panic marker printed by the kernel's panic hook, the relay's
 //! markers for a `?` error and a read of stdin, and the runtime's end-of-cell line on stderr.
+//!
+//! The relay in the user-code process has escaped every user line that could be read as one of
+//! these (`neurust_stream`): such a line is unescaped here and is text, whatever it holds. The
+//! stderr marker carries the per-process tag, so user stderr cannot end anything either. Stdout
+//! written while no cell runs arrives on stderr, tagged; it goes out under the last cell, as
+//! all output does while no cell runs (ipykernel does the same).
 
 use crate::display;
+use crate::message::Parent;
 use crate::outbox::Outbox;
 use crate::relay::{USER_ERROR_MARKER, announced};
 use crate::runtime::STDERR_END;
 use crate::shared::Shared;
 use crossbeam_channel::{Receiver, Sender, bounded, select};
+use neurust_stream::sort::SIDE;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -30,11 +38,14 @@ pub struct Forwarder {
 impl Forwarder {
     pub fn spawn(outputs: evcxr::EvalContextOutputs, outbox: Outbox, shared: Arc<Shared>) -> Self {
         let (barrier, barrier_rx) = bounded::<Sender<()>>(4);
+        let tag = neurust_stream::tag::from_env().unwrap_or_default();
         let state = Pump {
             outbox,
             shared,
             stdout: outputs.stdout,
             stderr: outputs.stderr,
+            stderr_end: format!("{tag}{STDERR_END}"),
+            side: format!("{tag}{SIDE}"),
         };
         std::thread::spawn(move || state.run(barrier_rx));
         Forwarder { barrier }
@@ -56,6 +67,9 @@ struct Pump {
     shared: Arc<Shared>,
     stdout: Receiver<String>,
     stderr: Receiver<String>,
+    /// The runtime's end-of-cell line on stderr, and what starts a stdout line sent there.
+    stderr_end: String,
+    side: String,
 }
 
 impl Pump {
@@ -105,56 +119,80 @@ impl Pump {
         let parent = self.shared.parent();
         let mut text = String::new();
         for line in Self::drain(first, &self.stdout) {
-            if let Some(message) = line.strip_prefix(PANIC_MARKER) {
-                self.shared.record_panic(unescape(message));
-            } else if line == USER_ERROR_MARKER {
-                self.shared.record_user_error();
-            } else if let Some(ask) = announced(&line) {
-                // The prompt goes out before the request that the announcement triggers.
-                if !text.is_empty() {
-                    self.outbox
-                        .stream(&parent, "stdout", std::mem::take(&mut text));
-                }
-                self.shared.stdin_read_announced(ask);
-            } else if let Some(decoded) = display::decode(&line) {
-                if !text.is_empty() {
-                    self.outbox
-                        .stream(&parent, "stdout", std::mem::take(&mut text));
-                }
-                match decoded {
-                    Ok((kind, content)) => self.outbox.publish(&parent, kind, content),
-                    Err(why) => {
-                        // Show the line as text, and say why it was not a display.
-                        self.outbox.stream(&parent, "stdout", format!("{line}\n"));
-                        self.outbox.stream(
-                            &parent,
-                            "stderr",
-                            format!("neurust-kernel: ignored a display message: {why}\n"),
-                        );
-                    }
-                }
-            } else if let Some((before, (kind, content))) = display::decode_embedded(&line) {
-                // `print!` without a newline just before a display: the text, then the display.
-                text.push_str(before);
-                self.outbox
-                    .stream(&parent, "stdout", std::mem::take(&mut text));
-                self.outbox.publish(&parent, kind, content);
-            } else {
-                text.push_str(&line);
-                text.push('\n');
-            }
+            self.stdout_line(&parent, &mut text, &line, false);
         }
         if !text.is_empty() {
             self.outbox.stream(&parent, "stdout", text);
         }
     }
 
+    /// One line of stdout: user text goes into `text`, which goes out before anything else
+    /// does. `late`: written while no cell ran (a panic is then shown, not recorded).
+    fn stdout_line(&self, parent: &Parent, text: &mut String, line: &str, late: bool) {
+        if let Some(user) = neurust_stream::unescape(line) {
+            text.push_str(&user.text);
+            if !user.continues {
+                text.push('\n');
+            }
+        } else if let Some(message) = line.strip_prefix(PANIC_MARKER) {
+            if late {
+                let text = format!("a thread panicked: {}\n", unescape(message));
+                self.outbox.stream(parent, "stderr", text);
+            } else {
+                self.shared.record_panic(unescape(message));
+            }
+        } else if line == USER_ERROR_MARKER {
+            self.shared.record_user_error();
+        } else if let Some(ask) = announced(line) {
+            // The prompt goes out before the request that the announcement triggers.
+            self.send_text(parent, text);
+            self.shared.stdin_read_announced(ask);
+        } else if let Some(decoded) = display::decode(line) {
+            self.send_text(parent, text);
+            match decoded {
+                Ok((kind, content)) => self.outbox.publish(parent, kind, content),
+                Err(why) => {
+                    // Show the line as text, and say why it was not a display.
+                    self.outbox.stream(parent, "stdout", format!("{line}\n"));
+                    self.outbox.stream(
+                        parent,
+                        "stderr",
+                        format!("neurust-kernel: ignored a display message: {why}\n"),
+                    );
+                }
+            }
+        } else if let Some((before, (kind, content))) = display::decode_embedded(line) {
+            // `print!` without a newline just before a display: the text, then the display.
+            text.push_str(before);
+            self.send_text(parent, text);
+            self.outbox.publish(parent, kind, content);
+        } else {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+
+    fn send_text(&self, parent: &Parent, text: &mut String) {
+        if !text.is_empty() {
+            self.outbox.stream(parent, "stdout", std::mem::take(text));
+        }
+    }
+
     fn stderr_batch(&self, first: String) {
         let parent = self.shared.parent();
-        let mut text = String::new();
+        let (mut text, mut late) = (String::new(), String::new());
         for line in Self::drain(first, &self.stderr) {
+            if let Some(stdout) = line.strip_prefix(self.side.as_str()) {
+                if !text.is_empty() {
+                    self.outbox
+                        .stream(&parent, "stderr", std::mem::take(&mut text));
+                }
+                self.stdout_line(&parent, &mut late, stdout, true);
+                continue;
+            }
+            self.send_text(&parent, &mut late);
             // The end of a cell: what is before the marker is text the cell left unfinished.
-            let line = match line.strip_suffix(STDERR_END) {
+            let line = match line.strip_suffix(self.stderr_end.as_str()) {
                 Some("") => continue,
                 Some(unfinished) => unfinished,
                 None => &line,
@@ -163,6 +201,7 @@ impl Pump {
             text.push_str(line);
             text.push('\n');
         }
+        self.send_text(&parent, &mut late);
         if !text.is_empty() {
             self.outbox.stream(&parent, "stderr", text);
         }
@@ -207,6 +246,13 @@ pub fn unescape(quoted: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_tag_has_one_name_everywhere() {
+        // The display crate, the panic hook (`preload.rs`) and the relay read the same variable.
+        assert_eq!(neurust_display::TAG_ENV, neurust_stream::tag::ENV);
+        assert!(crate::preload::PANIC_HOOK.contains(neurust_stream::tag::ENV));
+    }
+
     #[test]
     fn unescape_reverses_debug_quoting() {
         let original = "boom \"x\"\n\ttab \u{1} \\ é";

@@ -60,14 +60,17 @@ fn runtime_cells(with_facade: bool) -> Vec<&'static str> {
     cells
 }
 
-const PANIC_HOOK: &str = "{ std::panic::set_hook(Box::new(move |info| {
+/// The panic hook's line carries the per-process tag (`neurust_stream::tag`), so the relay
+/// knows it from a cell printing the same text.
+pub(crate) const PANIC_HOOK: &str = "{ let tag = std::env::var(\"NEURUST_OUTPUT_TAG\").unwrap_or_default();
+std::panic::set_hook(Box::new(move |info| {
     let payload = info.payload();
     let text = if let Some(s) = payload.downcast_ref::<&str>() { s.to_string() }
         else if let Some(s) = payload.downcast_ref::<String>() { s.clone() }
         else { String::from(\"panic\") };
     let place = info.location().map(|l| format!(\" (at {}:{})\", l.file(), l.line()))
         .unwrap_or_default();
-    println!(\"NEURUST-PANIC-V1 {:?}\", format!(\"{text}{place}\"));
+    println!(\"{tag}NEURUST-PANIC-V1 {:?}\", format!(\"{text}{place}\"));
 }));
 extern \"C\" fn flush() { let _ = std::io::Write::flush(&mut std::io::stdout()); }
 unsafe { std::env::set_var(\"NEURUST_FLUSH_STDOUT\", (flush as extern \"C\" fn() as usize).to_string()); } }";

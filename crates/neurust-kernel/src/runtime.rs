@@ -17,13 +17,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 pub const COMMAND_FD: RawFd = 100;
 /// What evcxr sends to run a cell: `LOAD_AND_RUN <library path> <function name>`.
 const LOAD_AND_RUN: &str = "LOAD_AND_RUN ";
-/// What evcxr waits for at the end of a cell.
-const EXECUTION_COMPLETE: &str = "EVCXR_EXECUTION_COMPLETE";
-
-/// What the loop writes to stderr after each cell. evcxr reads stderr by lines, so text a cell
-/// left there without a newline (`eprint!`) waited for the next newline, cells later; this line
-/// ends it, and the kernel removes the marker (`output.rs`).
-pub const STDERR_END: &str = "NEURUST-STDERR-END-V1";
+/// What the loop writes to stderr after each cell, after the per-process tag. evcxr reads
+/// stderr by lines, so text a cell left there without a newline (`eprint!`) waited for the next
+/// newline, cells later; this line ends it, and the kernel removes the marker (`output.rs`).
+/// The tag makes it the runtime's: a cell printing the marker's name ends nothing.
+pub use neurust_stream::sort::STDERR_END;
+use neurust_stream::sort::{CELL_END, CELL_START};
 
 /// Where the start-up cell leaves the address of its stdout-flushing function.
 pub const FLUSH_VAR: &str = "NEURUST_FLUSH_STDOUT";
@@ -40,11 +39,15 @@ pub fn hook() {
     let commands = match move_commands() {
         Ok(fd) => fd,
         Err(e) => {
-            // Without the move, evcxr's own loop still works (stdin reads then hang, as before).
+            // Without the move, evcxr's own loop still works (stdin reads then hang, as before);
+            // it tags nothing, so the relay must pass its lines on as they are.
             eprintln!("neurust-kernel: user code keeps evcxr's stdin ({e})");
+            crate::relay::trust_untagged();
             return;
         }
     };
+    // The relay and the kernel know the runtime's lines by this tag (`neurust_stream::tag`).
+    let tag = neurust_stream::tag::from_env().unwrap_or_default();
     // SAFETY: `commands` is a descriptor `move_commands` opened and nothing else owns.
     let commands = BufReader::new(unsafe { std::fs::File::from_raw_fd(commands) });
     let mut variables: *mut c_void = std::ptr::null_mut();
@@ -60,6 +63,8 @@ pub fn hook() {
         };
         match load(library, function) {
             Ok(cell) => {
+                // In the stream, so the relay knows which output came during the cell.
+                println!("{tag}{CELL_START}");
                 CELL_RUNNING.store(true, Ordering::SeqCst);
                 crate::relay::wake();
                 variables = cell(variables);
@@ -72,8 +77,8 @@ pub fn hook() {
         }
         // Text the cell printed without a newline shows now, not with the next cell's output.
         flush_user_stdout();
-        eprintln!("{STDERR_END}");
-        println!("{EXECUTION_COMPLETE}"); // a line: stdout passes it on at once
+        eprintln!("{tag}{STDERR_END}");
+        println!("{tag}{CELL_END}"); // a line: stdout passes it on at once
     }
     std::process::exit(0);
 }

@@ -113,7 +113,8 @@ fn streams_are_live(k: &mut Kernel) {
 fn display_messages_interleave_with_streams(k: &mut Kernel) {
     let (reply, iopub) = k.execute(
         "show(\"plot\", \"one\"); println!(\"middle\"); update(\"plot\", \"two\"); \
-         println!(\"NEURUST-DISPLAY-V1 {{\\\"action\\\":\\\"clear\\\",\\\"wait\\\":true}}\");",
+         let tag = std::env::var(\"NEURUST_OUTPUT_TAG\").unwrap(); \
+         println!(\"{tag}NEURUST-DISPLAY-V1 {{\\\"action\\\":\\\"clear\\\",\\\"wait\\\":true}}\");",
     );
     assert_eq!(status(&reply), "ok");
     let kinds: Vec<&str> = types(&iopub)

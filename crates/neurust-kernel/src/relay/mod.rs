@@ -1,14 +1,19 @@
 //! Runs inside the user-code process (before its command loop starts): relays its stdout
-//! through a pipe so the kernel learns when a cell ended early through `?`, and so that user
-//! text without a final newline cannot hide a control line (`lines.rs`).
+//! through a pipe, so that what reaches evcxr and the kernel is unambiguous.
 //!
-//! evcxr's generated code prints `EVCXR_ERROR_OCCURRED` when a `?` in a cell returns an error,
-//! and evcxr consumes that line without telling its caller, so such a cell would be reported as
-//! a success. The relay copies every line to the real stdout as soon as it is read, and after
-//! that line adds [`USER_ERROR_MARKER`] on a line of its own, which evcxr passes on as ordinary
-//! output and the kernel's forwarder recognises. After evcxr's end-of-cell line it hands the
-//! finished cell's code pages back to the OS (see `trim.rs`). When a running cell waits on
-//! stdin, it tells the kernel, after the cell's prompt (`reads.rs`).
+//! User code and the control lines of evcxr and the kernel share stdout. The relay reads it
+//! line by line (`neurust_stream::Splitter`: valid UTF-8, a character split across writes kept
+//! whole) and sorts the lines (`neurust_stream::Sorter`): user text that could be read as a
+//! control line is escaped (the kernel's forwarder unescapes it), the kernel's own lines come
+//! tagged with the per-process tag, and evcxr's own lines count only where evcxr's generated
+//! code writes them. Text without a final newline cannot hide a control line: the sorter splits
+//! it off. Output written while no cell runs goes to the kernel on stderr, which evcxr reads
+//! all the time (it reads stdout only during a cell), so it shows under the last cell.
+//!
+//! evcxr consumes its `?` error line without telling its caller; the relay adds
+//! [`USER_ERROR_MARKER`] after it. After a cell's end line it hands the finished cell's code
+//! pages back to the OS (see `trim.rs`). When a running cell waits on stdin, it tells the
+//! kernel, after the cell's prompt (`reads.rs`).
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -17,46 +22,60 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::trim;
-use lines::{Event, Lines};
+pub use neurust_stream::sort::USER_ERROR_MARKER;
+use neurust_stream::{Output, Sorter, Splitter};
 pub use reads::{Ask, announced};
 use reads::{Next, StdinReads};
 use wait::Ready;
 pub use wait::wake;
 
-mod lines;
 mod reads;
 mod wait;
-
-/// The line the relay adds after evcxr's error line.
-pub const USER_ERROR_MARKER: &str = "NEURUST-USER-ERROR-V1";
 
 /// How long output must pause before the relay looks for a read of stdin.
 const PROMPT_WAIT: Duration = Duration::from_millis(10);
 
 static ORIGINAL_STDOUT: AtomicI32 = AtomicI32::new(-1);
 static DRAINED: AtomicBool = AtomicBool::new(false);
+/// Set when evcxr's own command loop runs instead of the runtime's, which tags nothing.
+static TRUSTING: AtomicBool = AtomicBool::new(false);
+
+/// evcxr's own command loop runs (`runtime.rs` could not start its own): its untagged lines
+/// are passed on unchanged, as before the relay sorted them.
+pub fn trust_untagged() {
+    TRUSTING.store(true, Ordering::SeqCst);
+}
 
 /// Puts the relay between fd 1 and the real stdout. On any failure stdout is left as it was
 /// (a `?` error is then reported as before: its message on stderr, status "ok").
 pub fn install() {
+    // SAFETY: install runs first thing in main, while the process has one thread.
+    let tag = unsafe { neurust_stream::tag::ensure() };
     // SAFETY: plain fd syscalls on descriptors this function owns; fd 1 is only replaced once
-    // the pipe and the copy of the original are both open.
+    // the pipe and the copies of the originals are all open.
     unsafe {
         let original = libc::dup(1);
         if original < 0 {
             return;
         }
+        let stderr = libc::fcntl(2, libc::F_DUPFD_CLOEXEC, 3);
+        if stderr < 0 {
+            libc::close(original);
+            return;
+        }
         let mut fds = [0 as RawFd; 2];
         if libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) != 0 {
             libc::close(original);
+            libc::close(stderr);
             return;
         }
         let [read_end, write_end] = fds;
         let reader = File::from_raw_fd(read_end);
         let writer = File::from_raw_fd(original);
+        let side = File::from_raw_fd(stderr);
         let spawned = std::thread::Builder::new()
             .name("stdout-relay".into())
-            .spawn(move || relay(reader, writer));
+            .spawn(move || relay(reader, writer, side, tag));
         if spawned.is_err() || libc::dup2(write_end, 1) < 0 {
             libc::close(write_end);
             return;
@@ -68,15 +87,20 @@ pub fn install() {
     }
 }
 
-fn relay(mut reader: File, writer: File) {
+fn relay(mut reader: File, writer: File, side: File, tag: String) {
     let mut buf = vec![0u8; 64 * 1024];
-    let mut lines = Lines::default();
+    let mut splitter = Splitter::default();
     let mut out = Out {
         writer,
+        side,
+        sorter: Sorter::new(&tag),
         reads: StdinReads::default(),
     };
     let wake = wait::make_wake_pipe();
     loop {
+        if TRUSTING.swap(false, Ordering::SeqCst) {
+            out.sorter = Sorter::trusting();
+        }
         // While a cell runs and its output pauses, a read of stdin is looked for (`reads.rs`):
         // the text before it (a prompt) ends its line, as the answer's Enter would in a
         // terminal, and the kernel is told to ask the notebook.
@@ -84,13 +108,14 @@ fn relay(mut reader: File, writer: File) {
         match wait::wait(&reader, wake, limit) {
             Ready::Woken => continue,
             Ready::Quiet => {
-                if let Next::Announce(announcement) = out.reads.on_pause() {
-                    let mut text = lines.take_held();
-                    if !text.is_empty() {
-                        text.push(b'\n');
-                    }
-                    text.extend_from_slice(announcement.as_bytes());
-                    if out.pass(&text, None).is_err() {
+                if let Next::Announce = out.reads.on_pause() {
+                    let prompt = out.sorter.read_announced(splitter.take_held());
+                    let ask = prompt.map(|p| Ask {
+                        prompt: p.text,
+                        password: p.password,
+                    });
+                    out.sorter.own_line(&reads::announcement(ask.as_ref()));
+                    if out.flush().is_err() {
                         break;
                     }
                 }
@@ -102,37 +127,40 @@ fn relay(mut reader: File, writer: File) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        if lines.feed(&buf[..n], &mut |b, e| out.pass(b, e)).is_err() {
+        splitter.feed(&buf[..n], &mut |piece| out.sorter.piece(piece));
+        if out.flush().is_err() {
             break;
         }
     }
-    let _ = out.pass(&lines.take_held(), None);
+    out.sorter.finish(splitter.take_held());
+    let _ = out.flush();
     DRAINED.store(true, Ordering::SeqCst);
 }
 
-/// The relay's output side: the real stdout, and what the relay knows about reads of stdin.
+/// The relay's output side: the real stdout (evcxr), the real stderr (for stdout written while
+/// no cell runs), the sorter, and what the relay knows about reads of stdin.
 struct Out {
     writer: File,
+    side: File,
+    sorter: Sorter,
     reads: StdinReads,
 }
 
 impl Out {
-    /// Passes bytes on as read, whole lines at a time: the marker after each error line, a
-    /// trim after a cell's end once that line is passed on, and an `evcxr_input` prompt kept
-    /// for the read that follows.
-    fn pass(&mut self, bytes: &[u8], event: Option<Event>) -> std::io::Result<()> {
-        self.writer.write_all(bytes)?;
-        match event {
-            Some(Event::Error) => {
-                self.writer
-                    .write_all(format!("{USER_ERROR_MARKER}\n").as_bytes())?;
+    /// Writes what the sorter has passed on, in order; after a cell's end line, hands the
+    /// finished cell's code pages back to the OS.
+    fn flush(&mut self) -> std::io::Result<()> {
+        for output in self.sorter.outputs() {
+            match output {
+                Output::Evcxr(text) => self.writer.write_all(text.as_bytes())?,
+                // A stderr line the kernel does not get is lost output, not a reason to stop.
+                Output::Side(line) => {
+                    let _ = self.side.write_all(line.as_bytes());
+                }
+                Output::CellEnd => {
+                    trim::cell_finished();
+                }
             }
-            Some(Event::Complete) => {
-                self.reads.cell_finished();
-                trim::cell_finished();
-            }
-            Some(Event::InputRequest) => self.reads.evcxr_input(bytes),
-            None => {}
         }
         Ok(())
     }

@@ -4,7 +4,8 @@
 //! its own, [`STDIN_READ_MARKER`]. The kernel answers that line with an `input_request`
 //! (`stdin.rs`), so the prompt always leaves the kernel before the request. Each read is
 //! announced once. A read by `evcxr_input` is announced with the prompt that crate printed
-//! (evcxr's own reading of it drops everything from a second `:` on, "Name: " included).
+//! (the sorter keeps that line from evcxr, whose own reading of it drops everything from a
+//! second `:` on, "Name: " included).
 
 use crate::blocked::{self, ReadId};
 use std::sync::mpsc::{self, Sender, SyncSender};
@@ -21,13 +22,13 @@ pub struct Ask {
     pub password: bool,
 }
 
-/// The announcement of a read, as a line (with its newline).
-fn announcement(ask: Option<&Ask>) -> String {
+/// The announcement of a read, as a line (without its newline).
+pub fn announcement(ask: Option<&Ask>) -> String {
     match ask {
-        None => format!("{STDIN_READ_MARKER}\n"),
+        None => STDIN_READ_MARKER.to_owned(),
         Some(ask) => {
             let kind = if ask.password { "password" } else { "text" };
-            format!("{STDIN_READ_MARKER} {kind}:{}\n", ask.prompt)
+            format!("{STDIN_READ_MARKER} {kind}:{}", ask.prompt)
         }
     }
 }
@@ -50,23 +51,6 @@ pub fn announced(line: &str) -> Option<Ask> {
     })
 }
 
-/// The prompt of an `evcxr_input` line (`EVCXR_INPUT_REQUEST[_PASSWORD]:<prompt>`).
-fn evcxr_input_prompt(line: &[u8]) -> Option<Ask> {
-    let line = std::str::from_utf8(line)
-        .ok()?
-        .trim_end_matches(['\r', '\n']);
-    let (command, prompt) = line.split_once(':')?;
-    let password = match command {
-        "EVCXR_INPUT_REQUEST" => false,
-        "EVCXR_INPUT_REQUEST_PASSWORD" => true,
-        _ => return None,
-    };
-    Some(Ask {
-        prompt: prompt.to_owned(),
-        password,
-    })
-}
-
 /// How long the relay waits for user code's stdout to be flushed. The flush waits for stdout's
 /// lock, which a cell may hold across its read; the relay must go on reading the pipe then,
 /// or a cell that writes more than the pipe holds would wait on the relay, and the relay on it.
@@ -79,8 +63,8 @@ pub enum Next {
     Nothing,
     /// User stdout was flushed: pass on what that brings, then look again.
     LookAgain,
-    /// Pass on the held prompt as a line, then this announcement.
-    Announce(String),
+    /// Pass on the held prompt as a line, then announce the read.
+    Announce,
 }
 
 #[derive(Default)]
@@ -88,23 +72,9 @@ pub struct StdinReads {
     flushed: Option<ReadId>,
     announced: Option<ReadId>,
     flusher: Option<SyncSender<Sender<()>>>,
-    /// The prompt of the `evcxr_input` call whose read comes next.
-    evcxr_input: Option<Ask>,
 }
 
 impl StdinReads {
-    /// Takes an `evcxr_input` line (the one that ends `bytes`), for the read that follows it.
-    pub fn evcxr_input(&mut self, bytes: &[u8]) {
-        let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-        let start = body.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        self.evcxr_input = evcxr_input_prompt(&body[start..]);
-    }
-
-    /// The cell ended: a prompt whose read never came is dropped.
-    pub fn cell_finished(&mut self) {
-        self.evcxr_input = None;
-    }
-
     /// Called when a running cell's output has paused.
     pub fn on_pause(&mut self) -> Next {
         let Some(read) = blocked::read_under_way(0) else {
@@ -118,7 +88,7 @@ impl StdinReads {
             Next::LookAgain
         } else {
             self.announced = Some(read);
-            Next::Announce(announcement(self.evcxr_input.take().as_ref()))
+            Next::Announce
         }
     }
 
@@ -150,21 +120,14 @@ mod tests {
 
     #[test]
     fn an_announcement_reads_back_as_it_was_written() {
-        assert_eq!(
-            announced(&announcement(None).replace('\n', "")),
-            Some(Ask::default())
-        );
+        assert_eq!(announced(&announcement(None)), Some(Ask::default()));
         for (prompt, password) in [("Name: ", false), ("Key: a:b ", true), ("", false)] {
             let ask = Ask {
                 prompt: prompt.to_owned(),
                 password,
             };
             let line = announcement(Some(&ask));
-            assert_eq!(
-                announced(line.trim_end_matches('\n')),
-                Some(ask),
-                "{line:?}"
-            );
+            assert_eq!(announced(&line), Some(ask), "{line:?}");
         }
         for not_one in [
             "NEURUST-STDIN-READ-V1x",
@@ -173,23 +136,5 @@ mod tests {
         ] {
             assert_eq!(announced(not_one), None, "{not_one}");
         }
-    }
-
-    #[test]
-    fn an_evcxr_input_prompt_is_kept_whole_for_the_next_read() {
-        let mut reads = StdinReads::default();
-        reads.evcxr_input(b"out\nEVCXR_INPUT_REQUEST_PASSWORD:Key (a:b): \n");
-        let ask = Ask {
-            prompt: "Key (a:b): ".to_owned(),
-            password: true,
-        };
-        assert_eq!(reads.evcxr_input, Some(ask));
-        reads.cell_finished();
-        assert_eq!(reads.evcxr_input, None);
-        reads.evcxr_input(b"EVCXR_INPUT_REQUEST:Name: \n");
-        assert_eq!(
-            reads.evcxr_input.map(|a| a.prompt).as_deref(),
-            Some("Name: ")
-        );
     }
 }

@@ -79,16 +79,23 @@ pub fn train_until_stopped(max_secs: u64) -> u64 {
     batches
 }
 
+/// The kernel's output tag: only tagged protocol lines are displays (`neurust_stream::tag`).
+fn tag() -> String {
+    std::env::var("NEURUST_OUTPUT_TAG").unwrap_or_default()
+}
+
 /// Emits a display-protocol message showing `text`.
 pub fn show(id: &str, text: &str) {
     println!(
-        "NEURUST-DISPLAY-V1 {{\"action\":\"display\",\"data\":{{\"text/plain\":\"{text}\"}},\"metadata\":{{}},\"display_id\":\"{id}\"}}"
+        "{}NEURUST-DISPLAY-V1 {{\"action\":\"display\",\"data\":{{\"text/plain\":\"{text}\"}},\"metadata\":{{}},\"display_id\":\"{id}\"}}",
+        tag()
     );
 }
 
 /// Emits a display-protocol update of display `id`.
 pub fn update(id: &str, text: &str) {
     println!(
-        "NEURUST-DISPLAY-V1 {{\"action\":\"update\",\"data\":{{\"text/plain\":\"{text}\"}},\"metadata\":{{}},\"display_id\":\"{id}\"}}"
+        "{}NEURUST-DISPLAY-V1 {{\"action\":\"update\",\"data\":{{\"text/plain\":\"{text}\"}},\"metadata\":{{}},\"display_id\":\"{id}\"}}",
+        tag()
     );
 }
