@@ -18,6 +18,9 @@ pub enum Job {
     Execute(Message),
     Complete(Message),
     Inspect(Message),
+    /// A standby engine was claimed by a kernel launched in this directory: user code runs
+    /// there from now on. Sent before any request, so it is served first.
+    Adopt(PathBuf),
 }
 
 /// Fault injection for the fault suite: an execute request whose code is exactly this
@@ -25,9 +28,11 @@ pub enum Job {
 const PANIC_FAULT_ENV: &str = "NEURUST_FAULT_ENGINE_PANIC";
 
 impl Job {
-    fn request(&self) -> &Message {
+    /// The request this job answers (none for [`Job::Adopt`]).
+    fn request(&self) -> Option<&Message> {
         match self {
-            Job::Execute(request) | Job::Complete(request) | Job::Inspect(request) => request,
+            Job::Execute(request) | Job::Complete(request) | Job::Inspect(request) => Some(request),
+            Job::Adopt(_) => None,
         }
     }
 
@@ -36,6 +41,7 @@ impl Job {
             Job::Execute(_) => "execute_reply",
             Job::Complete(_) => "complete_reply",
             Job::Inspect(_) => "inspect_reply",
+            Job::Adopt(_) => "",
         }
     }
 }
@@ -56,37 +62,52 @@ pub struct Engine {
     pub(crate) stdin: Receiver<Message>,
     /// A problem met during preload, shown with the first cell's output.
     pub(crate) startup_note: Option<String>,
+    /// The directory user code runs in, when it is not the one the engine started in (a claimed
+    /// standby); applied again to every new user-code process.
+    pub(crate) workdir: Option<PathBuf>,
 }
 
+/// What the engine thread reports to the rest of the kernel.
+pub struct Hooks {
+    /// Runs first on the engine thread (it may wait for the build cache).
+    pub before: Box<dyn FnOnce() + Send>,
+    /// Runs once the preload is done: whether it succeeded, and whether a job was already
+    /// waiting then.
+    pub ready: Box<dyn FnOnce(bool, bool) + Send>,
+    /// Runs once, the first time the engine has had nothing to do for [`IDLE_HOOK_AFTER`].
+    pub idle: Box<dyn FnOnce() + Send>,
+}
+
+/// How long the engine must be idle before [`Hooks::idle`] runs.
+pub const IDLE_HOOK_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Starts the engine thread and returns at once, so the kernel answers `kernel_info` while the
-/// preload runs; jobs sent meanwhile wait in the queue. On the engine thread, `before` runs
-/// first (it may wait for the build cache) and `ready` once the preload is done, told whether
-/// it succeeded. If evcxr itself cannot start, the kernel stays up and answers every cell with
-/// the reason.
+/// preload runs; jobs sent meanwhile wait in the queue. See [`Hooks`] for what runs when. If
+/// evcxr itself cannot start, the kernel stays up and answers every cell with the reason.
 pub fn start(
     outbox: Outbox,
     shared: Arc<Shared>,
     history: Arc<Mutex<History>>,
     facade: Option<PathBuf>,
-    before: impl FnOnce() + Send + 'static,
-    ready: impl FnOnce(bool) + Send + 'static,
+    hooks: Hooks,
 ) -> Result<EngineHandle> {
     let (jobs_tx, jobs_rx) = channel();
     let (stdin_tx, stdin_rx) = channel();
     std::thread::Builder::new()
         .name("engine".into())
         .spawn(move || {
-            before();
+            (hooks.before)();
             let failed_outbox = outbox.clone();
             match Engine::new(outbox, shared, history, facade.as_deref(), stdin_rx) {
                 Ok(engine) => {
-                    ready(engine.startup_note.is_none());
-                    engine.run(jobs_rx);
+                    let first = jobs_rx.try_recv().ok();
+                    (hooks.ready)(engine.startup_note.is_none(), first.is_some());
+                    engine.run(first, jobs_rx, hooks.idle);
                 }
                 Err(error) => {
                     let why = format!("neurust-kernel could not start evcxr: {error:#}");
                     log(&why);
-                    ready(false);
+                    (hooks.ready)(false, false);
                     serve_failed(&failed_outbox, &jobs_rx, &why);
                 }
             }
@@ -122,6 +143,7 @@ impl Engine {
             facade_loaded: false,
             stdin,
             startup_note: None,
+            workdir: None,
         };
         engine.update_child_pid();
         engine.preload(facade);
@@ -141,22 +163,41 @@ impl Engine {
     /// Serves jobs until the kernel stops. A panic inside evcxr (or this engine) while serving
     /// one is answered with an error reply, and the engine goes on with the next: the
     /// session's variables live in the user-code process, which a panic here does not touch.
-    fn run(mut self, jobs: Receiver<Job>) {
+    fn run(mut self, first: Option<Job>, jobs: Receiver<Job>, idle: Box<dyn FnOnce() + Send>) {
         let injected = std::env::var(PANIC_FAULT_ENV).ok();
-        // Start-up leaves some of the heap free (about 50 MiB); a first cell may follow at
-        // once, so this trim does not wait for idleness.
+        // Start-up leaves some of the heap free; a first cell may follow at once, so this trim
+        // does not wait for idleness.
         let mut trim = crate::heap::give_back();
+        let mut idle = Some(idle);
+        let mut last_job = Instant::now();
+        let mut first = first;
         loop {
-            let job = match jobs.recv_timeout(crate::heap::IDLE) {
+            let next = match first.take() {
+                Some(job) => Ok(job),
+                None => jobs.recv_timeout(crate::heap::IDLE),
+            };
+            let job = match next {
                 Ok(job) => job,
                 Err(RecvTimeoutError::Timeout) => {
                     trim = trim && crate::heap::give_back();
+                    if last_job.elapsed() >= IDLE_HOOK_AFTER
+                        && let Some(hook) = idle.take()
+                    {
+                        hook();
+                    }
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => break,
             };
             trim = true;
-            let (parent, kind) = (Parent::of(job.request()), job.reply_type());
+            let Some(request) = job.request() else {
+                if let Job::Adopt(dir) = job {
+                    self.adopt(dir);
+                }
+                last_job = Instant::now();
+                continue;
+            };
+            let (parent, kind) = (Parent::of(request), job.reply_type());
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 if let (Some(code), Job::Execute(request)) = (&injected, &job)
                     && request.str_field("code") == Some(code.as_str())
@@ -181,6 +222,7 @@ impl Engine {
                 );
                 answer_failed(&self.outbox, &parent, kind, &failure);
             }
+            last_job = Instant::now();
         }
     }
 
@@ -192,6 +234,7 @@ impl Engine {
             }
             Job::Complete(request) => self.around(&request, Self::complete),
             Job::Inspect(request) => self.around(&request, Self::inspect),
+            Job::Adopt(dir) => self.adopt(dir),
         }
     }
 
@@ -231,12 +274,9 @@ impl Engine {
 fn serve_failed(outbox: &Outbox, jobs: &Receiver<Job>, why: &str) {
     let failure = crate::report::Failure::new("KernelStartError", why);
     while let Ok(job) = jobs.recv() {
-        answer_failed(
-            outbox,
-            &Parent::of(job.request()),
-            job.reply_type(),
-            &failure,
-        );
+        if let Some(request) = job.request() {
+            answer_failed(outbox, &Parent::of(request), job.reply_type(), &failure);
+        }
     }
 }
 

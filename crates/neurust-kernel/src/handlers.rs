@@ -4,6 +4,7 @@
 use crate::engine::{EngineHandle, Job, log};
 use crate::history::History;
 use crate::is_complete;
+use crate::loading::Loading;
 use crate::message::{Message, PROTOCOL_VERSION, Parent};
 use crate::outbox::{Channel, Outbox};
 use crate::shared::Shared;
@@ -17,6 +18,7 @@ pub struct Dispatcher {
     pub engine: EngineHandle,
     pub shared: Arc<Shared>,
     pub history: Arc<Mutex<History>>,
+    pub loading: Arc<Loading>,
     pub rustc_version: String,
 }
 
@@ -66,10 +68,10 @@ impl Dispatcher {
             // A search over long cells can take a while: off the dispatcher, on a snapshot, so
             // kernel_info, interrupts and shutdown are never held up behind it.
             let snapshot = self.history.lock().map(|h| h.clone()).unwrap_or_default();
-            let outbox = self.outbox.clone();
+            let (outbox, loading) = (self.outbox.clone(), Arc::clone(&self.loading));
             tokio::task::spawn_blocking(move || {
                 outbox.reply(channel, &parent, &reply_type, snapshot.reply(&request));
-                outbox.status(&parent, "idle");
+                loading.idle(&outbox, &parent);
             });
             return;
         }
@@ -102,7 +104,7 @@ impl Dispatcher {
             }),
         };
         self.outbox.reply(channel, &parent, &reply_type, content);
-        self.outbox.status(&parent, "idle");
+        self.loading.idle(&self.outbox, &parent);
     }
 
     fn kernel_info(&self) -> Value {
@@ -142,6 +144,12 @@ impl Dispatcher {
 /// cell) and exits after the reply has had time to leave.
 async fn shutdown(shared: &Shared) -> ! {
     tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    terminate(shared, 0)
+}
+
+/// Stops the user-code process and everything below the kernel, removes the socket directory
+/// and exits with `code`.
+pub fn terminate(shared: &Shared, code: i32) -> ! {
     // The whole tree first: once the user-code process dies, its children are no longer ours.
     interrupt::kill_descendants();
     let pid = shared.child_pid();
@@ -154,5 +162,5 @@ async fn shutdown(shared: &Shared) -> ! {
         }
     }
     crate::front::remove_socket_dir();
-    std::process::exit(0)
+    std::process::exit(code)
 }

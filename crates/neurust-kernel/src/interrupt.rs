@@ -83,10 +83,12 @@ fn cancel_compilers() -> bool {
 /// Kills every process below this one: the user-code process, and any cargo or rustc still
 /// compiling a cell, which would otherwise outlive a shutdown. The tree is frozen with SIGSTOP
 /// first (until a pass finds nothing new), so nothing can spawn a child that escapes the kill.
+/// The standby this kernel started (and what it runs) is spared: it serves the next launch.
 pub fn kill_descendants() {
+    let spare = crate::standby::successor_pid();
     let mut stopped: Vec<u32> = Vec::new();
     for _ in 0..20 {
-        let fresh: Vec<u32> = descendants(std::process::id())
+        let fresh: Vec<u32> = descendants(std::process::id(), spare)
             .into_iter()
             .filter(|pid| !stopped.contains(pid))
             .collect();
@@ -103,13 +105,14 @@ pub fn kill_descendants() {
     }
 }
 
-fn descendants(root: u32) -> Vec<u32> {
+/// Every process below `root`, except `spare` and the processes below it.
+fn descendants(root: u32, spare: u32) -> Vec<u32> {
     let table = processes();
     let mut found = Vec::new();
     let mut todo = vec![root];
     while let Some(parent) = todo.pop() {
         for (pid, ppid, _) in &table {
-            if *ppid == parent && !found.contains(pid) {
+            if *ppid == parent && *pid != spare && !found.contains(pid) {
                 found.push(*pid);
                 todo.push(*pid);
             }

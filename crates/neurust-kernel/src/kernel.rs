@@ -1,25 +1,28 @@
-//! `neurust-kernel run`: prepares the environment and the build cache, binds the sockets,
-//! starts the engine, whose preload runs while requests are already served, until shutdown.
+//! `neurust-kernel run`: hands the connection file to a standby engine if one waits (see
+//! `standby/`); otherwise prepares the environment and the build cache, starts the engine,
+//! binds the sockets and serves (the preload runs while requests are already answered), until
+//! shutdown. A standby runs the same steps, with a wait for its claim before the binding.
 
 use crate::cache;
 use crate::connection::ConnectionInfo;
-use crate::engine::{self, Engine, log};
+use crate::engine::{self, Engine, EngineHandle, log};
 use crate::handlers::Dispatcher;
 use crate::history::History;
-use crate::message::Parent;
-use crate::outbox::Outbox;
+use crate::loading::Loading;
+use crate::outbox::{Outbox, Outgoing};
 use crate::preload;
 use crate::shared::Shared;
-use crate::{interrupt, sockets};
+use crate::sockets::Inbox;
+use crate::standby::Successor;
+use crate::{interrupt, sockets, standby};
 use anyhow::Result;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use tokio::sync::mpsc::unbounded_channel;
 
 /// Chooses the cache slot and sets the variables evcxr and its child read. Must run while the
 /// process is still single-threaded; the returned slot holds the cache lock.
-fn prepare_environment() -> Result<(cache::Slot, Option<std::path::PathBuf>)> {
+pub fn prepare_environment() -> Result<(cache::Slot, Option<std::path::PathBuf>)> {
     let facade = preload::facade_path();
     let slot = cache::acquire(&cache::key(facade.as_deref()))?;
     log(&format!("build cache: {}", slot.dir.display()));
@@ -38,25 +41,68 @@ fn prepare_environment() -> Result<(cache::Slot, Option<std::path::PathBuf>)> {
 
 pub fn run(connection_file: &Path) -> Result<()> {
     let started = Instant::now();
-    let info = ConnectionInfo::read(connection_file)?;
+    if let Some(code) = standby::claim(connection_file) {
+        std::process::exit(code);
+    }
+    let info = read_connection(connection_file)?;
+    let environment = prepare_environment()?;
+    let kernel = Prepared::start(environment, started)?;
+    let serving = kernel.bind(&info)?;
+    serving.run(None);
+    Ok(())
+}
+
+/// Reads the connection file, warning about an empty key.
+pub fn read_connection(file: &Path) -> Result<ConnectionInfo> {
+    let info = ConnectionInfo::read(file)?;
     if info.key.is_empty() {
         log(
             "WARNING: the connection file has an empty key, so messages are NOT signed: any \
              local process that can reach these ports can run code as this user",
         );
     }
-    let (slot, facade) = prepare_environment()?;
-    let rustc_version = rustc_version();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    runtime.block_on(async move {
+    Ok(info)
+}
+
+/// A kernel whose engine is loading (or loaded), not yet bound to a connection file.
+pub struct Prepared {
+    started: Instant,
+    runtime: tokio::runtime::Runtime,
+    outbox: Outbox,
+    /// Taken by [`Prepared::bind`].
+    outgoing: Option<Outgoing>,
+    shared: Arc<Shared>,
+    history: Arc<Mutex<History>>,
+    loading: Arc<Loading>,
+    successor: Arc<Successor>,
+    pub engine: EngineHandle,
+    rustc_version: String,
+    _slot: Arc<cache::Slot>,
+}
+
+/// A kernel listening on its connection file's ports.
+pub struct Serving {
+    kernel: Prepared,
+    inbox: Inbox,
+}
+
+impl Prepared {
+    /// Starts the engine (evcxr and the preload) in the background.
+    pub fn start(
+        (slot, facade): (cache::Slot, Option<std::path::PathBuf>),
+        started: Instant,
+    ) -> Result<Prepared> {
+        let rustc_version = rustc_version();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
         let session = uuid::Uuid::new_v4().to_string();
-        let (outbox, inbox) = sockets::bind_all(&info, &session).await?;
-        outbox.status(&Parent::none(), "starting");
+        let (outbox, outgoing) = Outbox::new(&session);
         let shared = Arc::new(Shared::default());
         let history = Arc::new(Mutex::new(History::default()));
+        let loading = Arc::new(Loading::default());
+        let successor = Arc::new(Successor::default());
         let slot = Arc::new(slot);
         let pruning = Arc::clone(&slot);
         std::thread::spawn(move || {
@@ -67,41 +113,112 @@ pub fn run(connection_file: &Path) -> Result<()> {
                 ));
             }
         });
-        let engine = {
-            let (outbox, shared, history) = (outbox.clone(), shared.clone(), history.clone());
-            let (slot, filling, outbox_ready) =
-                (Arc::clone(&slot), Arc::clone(&slot), outbox.clone());
-            let before = move || fill(&filling);
-            engine::start(outbox, shared, history, facade, before, move |ok| {
-                slot.mark_ready(ok);
-                log(&format!(
-                    "ready after {:.2} s",
-                    started.elapsed().as_secs_f64()
-                ));
-                outbox_ready.status(&Parent::none(), "idle");
-            })?
-        };
-        let signal_shared = Arc::clone(&shared);
-        tokio::spawn(async move {
-            while tokio::signal::ctrl_c().await.is_ok() {
-                interrupt::request(&signal_shared);
+        let hooks = {
+            let (filling, marking) = (Arc::clone(&slot), Arc::clone(&slot));
+            let (outbox, loading, successor) =
+                (outbox.clone(), Arc::clone(&loading), Arc::clone(&successor));
+            engine::Hooks {
+                before: Box::new(move || fill(&filling)),
+                ready: Box::new(move |ok, queued| {
+                    marking.mark_ready(ok);
+                    log(&format!(
+                        "ready after {:.2} s",
+                        started.elapsed().as_secs_f64()
+                    ));
+                    loading.loaded(&outbox, queued);
+                }),
+                idle: Box::new(move || successor.go()),
             }
-        });
-        // Requests are served from here on; execute requests wait for the preload.
-        log(&format!(
-            "serving after {:.2} s",
-            started.elapsed().as_secs_f64()
-        ));
-        let dispatcher = Dispatcher {
+        };
+        let engine = engine::start(
+            outbox.clone(),
+            Arc::clone(&shared),
+            Arc::clone(&history),
+            facade,
+            hooks,
+        )?;
+        Ok(Prepared {
+            started,
+            runtime,
             outbox,
-            engine,
+            outgoing: Some(outgoing),
             shared,
             history,
+            loading,
+            successor,
+            engine,
             rustc_version,
+            _slot: slot,
+        })
+    }
+
+    /// Binds the connection file's ports; requests are served once [`Serving::run`] runs.
+    pub fn bind(mut self, info: &ConnectionInfo) -> Result<Serving> {
+        let outgoing = self
+            .outgoing
+            .take()
+            .ok_or_else(|| anyhow::anyhow!("internal: the kernel is bound already"))?;
+        let inbox = self.runtime.block_on(sockets::bind_all(info, outgoing))?;
+        Ok(Serving {
+            kernel: self,
+            inbox,
+        })
+    }
+
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// "preparing" while the engine loads, then "ready".
+    pub fn state(&self) -> &'static str {
+        if self.loading.is_loaded() {
+            "ready"
+        } else {
+            "preparing"
+        }
+    }
+}
+
+impl Serving {
+    /// Serves requests until shutdown. `launcher`: the connection to the process Jupyter
+    /// launched, when this kernel was a standby; its end shuts the kernel down.
+    pub fn run(self, launcher: Option<std::os::unix::net::UnixStream>) {
+        let Serving { kernel, inbox } = self;
+        kernel.loading.serving(&kernel.outbox);
+        kernel.successor.spawn();
+        if let Some(mut launcher) = launcher {
+            let shared = Arc::clone(&kernel.shared);
+            std::thread::spawn(move || {
+                let mut rest = Vec::new();
+                let _ = std::io::Read::read_to_end(&mut launcher, &mut rest);
+                log("the launched kernel process has gone; shutting down");
+                crate::handlers::terminate(&shared, 0);
+            });
+        }
+        let started = kernel.started;
+        let dispatcher = Dispatcher {
+            outbox: kernel.outbox,
+            engine: kernel.engine,
+            shared: kernel.shared,
+            history: kernel.history,
+            loading: kernel.loading,
+            rustc_version: kernel.rustc_version,
         };
-        dispatcher.run(inbox).await;
-        Ok(())
-    })
+        let signal_shared = Arc::clone(&dispatcher.shared);
+        kernel.runtime.block_on(async move {
+            tokio::spawn(async move {
+                while tokio::signal::ctrl_c().await.is_ok() {
+                    interrupt::request(&signal_shared);
+                }
+            });
+            // Requests are served from here on; execute requests wait for the preload.
+            log(&format!(
+                "serving after {:.2} s",
+                started.elapsed().as_secs_f64()
+            ));
+            dispatcher.run(inbox).await;
+        });
+    }
 }
 
 /// Builds the cache for the current toolchain and facade by running the whole preload once.
@@ -109,17 +226,7 @@ pub fn warm_cache() -> Result<()> {
     let started = Instant::now();
     let (slot, facade) = prepare_environment()?;
     fill(&slot);
-    let (iopub, _a) = unbounded_channel();
-    let (shell, _b) = unbounded_channel();
-    let (control, _c) = unbounded_channel();
-    let (stdin, _d) = unbounded_channel();
-    let outbox = Outbox {
-        session: "warm-up".into(),
-        iopub,
-        shell,
-        control,
-        stdin,
-    };
+    let (outbox, _outgoing) = Outbox::new("warm-up");
     let (_stdin_tx, stdin_rx) = std::sync::mpsc::channel();
     let shared = Arc::new(Shared::default());
     let history = Arc::new(Mutex::new(History::default()));

@@ -14,7 +14,8 @@
 //!   ended a cell and when a cell waits on stdin; `blocked`: which thread waits in which read.
 //! - `trim`: inside the user-code process, hands finished cells' code pages back to the OS.
 //! - `interrupt`, `shared`: interrupts, the 2 s watchdog and cross-thread state.
-//! - `preload`, `cache`: what runs at start-up and where compiled dependencies live.
+//! - `preload`, `cache`: what runs at start-up and where compiled dependencies live;
+//!   `loading`: the status clients see meanwhile; `standby`: kernels prepared ahead of launch.
 //! - `install`: the kernel spec; `kernel`: `run`.
 
 mod blocked;
@@ -31,6 +32,7 @@ mod install;
 mod interrupt;
 mod is_complete;
 mod kernel;
+mod loading;
 mod outbox;
 mod output;
 mod preload;
@@ -40,6 +42,7 @@ mod report;
 mod runtime;
 mod shared;
 mod sockets;
+mod standby;
 mod stdin;
 mod trim;
 mod zmtp_guard;
@@ -52,7 +55,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: neurust-kernel run --connection-file FILE\n       \
-neurust-kernel warm-cache";
+neurust-kernel warm-cache\n       \
+neurust-kernel standby start|stop|status";
 
 fn main() -> ExitCode {
     // When this binary is re-executed by evcxr as the user-code process or the rustc wrapper,
@@ -63,6 +67,8 @@ fn main() -> ExitCode {
         relay::install();
         runtime::hook();
     } else {
+        // Before the kernel sets any variable of its own (the tag below, evcxr's).
+        standby::record_launch_env();
         // The tag that marks the runtime's own output lines, chosen before evcxr starts the
         // user-code process, which inherits it (`neurust_stream::tag`).
         // SAFETY: no other thread has started yet.
@@ -85,6 +91,19 @@ fn main() -> ExitCode {
         }),
         Some("uninstall") => install::parse(&args[1..]).and_then(|o| install::uninstall(&o)),
         Some("warm-cache") => kernel::warm_cache(),
+        Some("standby") => match args.get(1).map(String::as_str) {
+            Some("serve") => standby::serve(),
+            Some("start") => standby::start_detached().map_err(Into::into),
+            Some(what @ ("stop" | "status")) => {
+                let answer = standby::ask(&serde_json::json!({ what: true }));
+                println!(
+                    "{}",
+                    answer.unwrap_or_else(|| serde_json::json!({ "ok": false }))
+                );
+                Ok(())
+            }
+            _ => Err(anyhow::anyhow!("{USAGE}")),
+        },
         _ => Err(anyhow::anyhow!("{USAGE}\n{}", install::USAGE)),
     };
     match result {

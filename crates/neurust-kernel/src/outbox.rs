@@ -3,7 +3,7 @@
 
 use crate::message::{Message, Parent};
 use serde_json::{Value, json};
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Channel {
@@ -21,7 +21,38 @@ pub struct Outbox {
     pub stdin: UnboundedSender<Message>,
 }
 
+/// The receiving ends of an [`Outbox`]'s channels, handed to the socket tasks once the sockets
+/// are bound; until then, what is sent waits here.
+pub struct Outgoing {
+    pub iopub: UnboundedReceiver<Message>,
+    pub shell: UnboundedReceiver<Message>,
+    pub control: UnboundedReceiver<Message>,
+    pub stdin: UnboundedReceiver<Message>,
+}
+
 impl Outbox {
+    /// An outbox for `session` and the receivers its messages go to.
+    pub fn new(session: &str) -> (Outbox, Outgoing) {
+        let (iopub, iopub_rx) = unbounded_channel();
+        let (shell, shell_rx) = unbounded_channel();
+        let (control, control_rx) = unbounded_channel();
+        let (stdin, stdin_rx) = unbounded_channel();
+        let outbox = Outbox {
+            session: session.to_owned(),
+            iopub,
+            shell,
+            control,
+            stdin,
+        };
+        let outgoing = Outgoing {
+            iopub: iopub_rx,
+            shell: shell_rx,
+            control: control_rx,
+            stdin: stdin_rx,
+        };
+        (outbox, outgoing)
+    }
+
     /// Broadcasts on iopub. The topic frame is the message type.
     pub fn publish(&self, parent: &Parent, msg_type: &str, content: Value) {
         let mut message = Message::new(&self.session, parent, msg_type, content);

@@ -152,9 +152,13 @@ impl Engine {
 
     /// Installs the runtime hooks in the (possibly new) user-code process.
     pub(crate) fn init_runtime(&mut self) {
-        let cells = runtime_cells(self.facade_loaded);
+        let mut cells: Vec<String> = runtime_cells(self.facade_loaded)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        cells.extend(self.workdir_cell());
         if self.ctx.execute(&cells.join("\n")).is_err() {
-            for code in cells {
+            for code in &cells {
                 if let Err(e) = self.ctx.execute(code) {
                     self.note(format!(
                         "neurust-kernel: start-up cell `{code}` failed: {e}\n"
@@ -163,6 +167,35 @@ impl Engine {
             }
         }
         self.settle();
+    }
+
+    /// Makes `dir` the working directory of the kernel and of user code, from now on and in
+    /// every later user-code process: a standby engine started elsewhere was claimed by a
+    /// kernel launched in `dir` (Jupyter starts a kernel in its notebook's directory).
+    pub(crate) fn adopt(&mut self, dir: PathBuf) {
+        if std::env::current_dir().is_ok_and(|current| current == dir) {
+            return;
+        }
+        if let Err(e) = std::env::set_current_dir(&dir) {
+            log(&format!("cannot enter {}: {e}", dir.display()));
+            return;
+        }
+        self.workdir = Some(dir);
+        if let Some(cell) = self.workdir_cell()
+            && let Err(e) = self.ctx.execute(&cell)
+        {
+            log(&format!(
+                "user code could not enter the kernel's directory: {e}"
+            ));
+        }
+        self.settle();
+    }
+
+    /// A cell that enters the adopted working directory (none when the engine never moved, or
+    /// for a path Rust source cannot spell).
+    fn workdir_cell(&self) -> Option<String> {
+        let dir = self.workdir.as_ref()?.to_str()?;
+        Some(format!("{{ let _ = std::env::set_current_dir({dir:?}); }}"))
     }
 
     /// Drops output and panic notices produced by start-up code.

@@ -5,7 +5,7 @@
 use crate::connection::ConnectionInfo;
 use crate::front;
 use crate::message::Message;
-use crate::outbox::{Channel, Outbox};
+use crate::outbox::{Channel, Outgoing};
 use crate::replay::{self, ReplayGuard};
 use crate::wire;
 use anyhow::{Context, Result};
@@ -17,7 +17,8 @@ use zeromq::{Socket, SocketRecv, SocketSend, ZmqMessage};
 /// Incoming, authenticated requests, tagged with the channel they came on.
 pub type Inbox = UnboundedReceiver<(Channel, Message)>;
 
-pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, Inbox)> {
+/// Binds every socket of `info` and starts the tasks that send what `outgoing` receives.
+pub async fn bind_all(info: &ConnectionInfo, outgoing: Outgoing) -> Result<Inbox> {
     let signer = Signer::new(&info.key);
     let replay = std::sync::Arc::new(ReplayGuard::new(!info.key.is_empty()));
     let (in_tx, in_rx) = unbounded_channel();
@@ -28,7 +29,7 @@ pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, I
         .bind_listener(front::listen(dir, "iopub", info.bind_host(), info.iopub_port).await?)
         .await
         .context("binding iopub")?;
-    let (iopub_tx, mut iopub_rx) = unbounded_channel::<Message>();
+    let mut iopub_rx = outgoing.iopub;
     let iopub_signer = signer.clone();
     tokio::spawn(async move {
         while let Some(message) = iopub_rx.recv().await {
@@ -54,11 +55,15 @@ pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, I
         }
     });
 
-    let mut senders = Vec::new();
-    for (channel, name, port) in [
-        (Channel::Shell, "shell", info.shell_port),
-        (Channel::Control, "control", info.control_port),
-        (Channel::Stdin, "stdin", info.stdin_port),
+    for (channel, name, port, mut rx) in [
+        (Channel::Shell, "shell", info.shell_port, outgoing.shell),
+        (
+            Channel::Control,
+            "control",
+            info.control_port,
+            outgoing.control,
+        ),
+        (Channel::Stdin, "stdin", info.stdin_port, outgoing.stdin),
     ] {
         let mut socket = zeromq::RouterSocket::new();
         socket
@@ -66,7 +71,6 @@ pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, I
             .await
             .with_context(|| format!("binding {channel:?}"))?;
         let (mut send_half, mut recv_half) = socket.split();
-        let (tx, mut rx) = unbounded_channel::<Message>();
         let out_signer = signer.clone();
         tokio::spawn(async move {
             while let Some(message) = rx.recv().await {
@@ -105,22 +109,8 @@ pub async fn bind_all(info: &ConnectionInfo, session: &str) -> Result<(Outbox, I
                 }
             }
         });
-        senders.push(tx);
     }
-    let mut senders = senders.into_iter();
-    let (Some(shell), Some(control), Some(stdin)) =
-        (senders.next(), senders.next(), senders.next())
-    else {
-        anyhow::bail!("internal: socket senders missing");
-    };
-    let outbox = Outbox {
-        session: session.to_owned(),
-        iopub: iopub_tx,
-        shell,
-        control,
-        stdin,
-    };
-    Ok((outbox, in_rx))
+    Ok(in_rx)
 }
 
 fn to_zmq(message: &Message, signer: &Signer) -> Option<ZmqMessage> {
