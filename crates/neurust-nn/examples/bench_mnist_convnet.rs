@@ -6,10 +6,10 @@
 //!
 //! `cargo run --release -p neurust-nn --example bench_mnist_convnet -- [epochs, default 2]`
 
-use std::time::Instant;
+mod common;
 
+use common::{EpochTimes, large_gemm_gflops, median};
 use ndarray::Axis;
-use neurust_nn::callbacks::{Callback, CallbackContext, Logs};
 use neurust_nn::{
     Conv2D, Dense, Dropout, Flatten, Input, MaxPooling2D, Sequential, to_categorical,
 };
@@ -23,83 +23,6 @@ const TRAIN_MFLOP: f64 = FORWARD_MFLOP
     + 2.0 * (676.0 * 9.0 * 32.0 + 2.0 * 121.0 * 288.0 * 64.0 + 2.0 * 1600.0 * 10.0) / 1e6;
 /// 54,000 training samples forward and backward, 6,000 validation samples forward.
 const EPOCH_GFLOP: f64 = (54_000.0 * TRAIN_MFLOP + 6_000.0 * FORWARD_MFLOP) / 1e3;
-
-#[derive(Default)]
-struct EpochTimes {
-    started: Option<(Instant, f64)>,
-    seconds: Vec<f64>,
-    cpu_seconds: Vec<f64>,
-}
-
-/// CPU seconds this process's threads have run so far (Linux `schedstat`; 0 elsewhere). On
-/// a busy machine this is steadier than wall-clock time, though spinning workers count too.
-fn cpu_seconds() -> f64 {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return 0.0;
-    };
-    tasks
-        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("schedstat")).ok())
-        .filter_map(|s| s.split_whitespace().next()?.parse::<f64>().ok())
-        .sum::<f64>()
-        / 1e9
-}
-
-impl Callback for EpochTimes {
-    fn on_epoch_begin(&mut self, _ctx: &mut CallbackContext, _epoch: usize) {
-        self.started = Some((Instant::now(), cpu_seconds()));
-    }
-    fn on_epoch_end(&mut self, _ctx: &mut CallbackContext, _epoch: usize, _logs: &Logs) {
-        if let Some((t, cpu)) = self.started {
-            self.seconds.push(t.elapsed().as_secs_f64());
-            self.cpu_seconds.push(cpu_seconds() - cpu);
-        }
-    }
-}
-
-/// The sgemm rate on a 2048³ product, with the same `gemm` backend using every core.
-fn large_gemm_gflops() -> f64 {
-    let n = 2048;
-    let a = vec![0.5f32; n * n];
-    let b = vec![0.25f32; n * n];
-    let mut c = vec![0.0f32; n * n];
-    let threads = neurust_nn::num_threads();
-    let run = |c: &mut [f32]| unsafe {
-        gemm::gemm(
-            n,
-            n,
-            n,
-            c.as_mut_ptr(),
-            1,
-            n as isize,
-            false,
-            a.as_ptr(),
-            1,
-            n as isize,
-            b.as_ptr(),
-            1,
-            n as isize,
-            0.0f32,
-            1.0f32,
-            false,
-            false,
-            false,
-            gemm::Parallelism::Rayon(threads),
-        )
-    };
-    run(&mut c);
-    let reps = 5;
-    let t = Instant::now();
-    for _ in 0..reps {
-        run(&mut c);
-    }
-    2.0 * (n * n * n) as f64 * reps as f64 / t.elapsed().as_secs_f64() / 1e9
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut s = v.to_vec();
-    s.sort_by(f64::total_cmp);
-    s[s.len() / 2]
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let epochs: usize = std::env::args().nth(1).map_or(Ok(2), |a| a.parse())?;
