@@ -72,3 +72,34 @@ def test_a_loading_kernel_shows_busy_then_idle_when_ready():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_the_first_question_mark_cell_compiles_once_and_the_warm_up_loads(tmp_path):
+    """evcxr turns on `?` in cells only after a cell with `?` failed to compile without it; the
+    preload does that, so the user's first `?` cell is compiled once (before: an "Allow question
+    mark" phase, a whole failed compile, on the tutorial's first data cell). The preload's
+    warm-up cells must also compile against the facade: a failure is only logged, so read the log."""
+    log = tmp_path / "kernel.log"
+    with open(log, "w") as stderr:
+        km, kc = start_new_kernel(kernel_name="neurust", startup_timeout=900, stderr=stderr)
+    try:
+        kc.execute_interactive(":timing", timeout=120)
+        streams = []
+        reply = kc.execute_interactive(
+            'let parsed: i32 = "7".parse::<i32>()?;\nparsed * 6',
+            timeout=300,
+            output_hook=streams.append,
+        )
+        assert reply["content"]["status"] == "ok", reply["content"]
+        text = "".join(m["content"].get("text", "") for m in streams if m["msg_type"] == "stream")
+        results = [m["content"]["data"]["text/plain"] for m in streams
+                   if m["msg_type"] == "execute_result"]
+        assert results == ["42"], (results, text)
+        assert "Final compile" in text, text  # the phases are listed, so the next check means something
+        assert "Allow question mark" not in text, text
+        kernel_log = log.read_text()
+        assert "ready in" in kernel_log, kernel_log
+        assert "warm-up failed" not in kernel_log, kernel_log
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

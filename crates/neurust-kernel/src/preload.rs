@@ -77,8 +77,38 @@ unsafe { std::env::set_var(\"NEURUST_FLUSH_STDOUT\", (flush as extern \"C\" fn()
 
 const NOTEBOOK_INIT: &str = "neurust::notebook::init();";
 
-/// Warms rust-analyzer's type inference (the first variable-defining cell is otherwise slow).
-const WARM_UP: &str = "let _neurust_kernel_ready = 1u8;";
+/// Warms rust-analyzer's type inference (the first variable-defining cell is otherwise slow) and
+/// turns on evcxr's support for `?` in cells. evcxr turns that on only after a cell with `?`
+/// has failed to compile without it (error E0277), so without this the user's first `?` cell
+/// (in the tutorial, the first cell that loads MNIST) would be compiled twice. Once on, it
+/// stays on for the session, user-code process restarts included.
+const WARM_UP: &str = "let _neurust_kernel_ready: u8 = \"1\".parse::<u8>()?;";
+
+/// rust-analyzer's first look at the facade's main types is slow (its caches start cold), and
+/// would otherwise fall on the user's first cell that loads data or builds a model: inferring
+/// them, and above all naming them for evcxr (`ArrayBase<OwnedRepr<u8>, Dim<[usize; 3]>>`),
+/// which walks every crate's exports once. This cell shows it the tutorial's calls and binds
+/// their results, without running them (the branches never run); the last binding, a `u8`, is
+/// the only one kept. Evaluated on its own after the facade has loaded, so an API it does not
+/// know costs a logged error, not the one-cell preload.
+const FACADE_WARM_UP: &str = "let warm = \"warm\".is_empty();
+let _neurust_kernel_ready = if warm { Some(mnist::load_data()?) } else { None };
+let _neurust_kernel_ready = if warm {
+    let ((x, y), _) = mnist::load_data()?;
+    let x = x.to_f32() / 255.0;
+    let mut m = Sequential::with_seed(1);
+    m.add(Flatten::new().input_shape([28, 28]));
+    m.add(Dense::new(1).activation(\"relu\"));
+    m.compile(\"adam\", \"sparse_categorical_crossentropy\", &[\"accuracy\"])?;
+    let h = m.fit(&x, &y).epochs(1).validation_split(0.2).run()?;
+    let e = m.evaluate(&x, &y)?;
+    let p = m.predict(&x.slice(s![0..1, .., ..]))?;
+    let shown = (digit_grid(&x, &y, 1, 1)?, plot_history(&h)?);
+    Some((argmax(p.row(0)), x, m, h, e, p, shown))
+} else {
+    None
+};
+let _neurust_kernel_ready: u8 = \"1\".parse::<u8>()?;";
 
 impl Engine {
     pub(crate) fn preload(&mut self, facade: Option<&Path>) {
@@ -104,6 +134,11 @@ impl Engine {
                 ));
                 self.preload_stepwise(facade);
             }
+        }
+        if self.facade_loaded
+            && let Err(e) = self.ctx.execute(FACADE_WARM_UP)
+        {
+            log(&format!("facade warm-up failed: {e}"));
         }
         self.settle();
         log(&format!("preload: {:.2} s", t.elapsed().as_secs_f64()));
