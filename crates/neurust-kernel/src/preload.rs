@@ -89,11 +89,12 @@ const WARM_UP: &str = "let _neurust_kernel_ready: u8 = \"1\".parse::<u8>()?;";
 /// them, and above all naming them for evcxr (`ArrayBase<OwnedRepr<u8>, Dim<[usize; 3]>>`),
 /// which walks every crate's exports once. This cell shows it the tutorial's calls and binds
 /// their results, without running them (the branches never run); the last binding, a `u8`, is
-/// the only one kept. Evaluated on its own after the facade has loaded, so an API it does not
+/// the only one kept (every top-level `let` here is that one name: evcxr keeps each top-level
+/// variable, and `:vars` lists it). Evaluated on its own after the facade has loaded, so an API it does not
 /// know costs a logged error, not the one-cell preload.
-const FACADE_WARM_UP: &str = "let warm = \"warm\".is_empty();
-let _neurust_kernel_ready = if warm { Some(mnist::load_data()?) } else { None };
-let _neurust_kernel_ready = if warm {
+const FACADE_WARM_UP: &str =
+    "let _neurust_kernel_ready = if \"\".len() == 1 { Some(mnist::load_data()?) } else { None };
+let _neurust_kernel_ready = if \"\".len() == 1 {
     let ((x, y), _) = mnist::load_data()?;
     let x = x.to_f32() / 255.0;
     let mut m = Sequential::with_seed(1);
