@@ -1,0 +1,58 @@
+"""A neurust call's `Result` can be kept in a variable, as any value can.
+
+Before: rust-analyzer named a neurust-nn `Result` with the facade's error type (the facade's glob
+re-export made `neurust::Error` a second name for neurust-nn's), so `let c = m.compile(..);`
+failed with "mismatched types" while `let c = m.compile(..)?;` worked.
+
+Run through tests/kernel/run (the real facade).
+"""
+from jupyter_client.manager import start_new_kernel
+
+CELLS = [
+    "let mut m = Sequential::new(); m.add(Dense::new(2));",
+    'let compiled = m.compile("adam", "mse", &["mae"]);',
+    "let x = Array2::<f32>::zeros((4, 3)); let y = Array2::<f32>::zeros((4, 2));",
+    "let fitted = m.fit(&x, &y).epochs(1).run();",
+    "let evaluated = m.evaluate(&x, &y);",
+    "let predicted = m.predict(&x);",
+    'let saved = m.save("/nonexistent-dir/model.safetensors");',
+    'let loaded = load_model("/nonexistent-dir/model.safetensors");',
+    'let data = mnist::load_data_from("/nonexistent-dir");',
+    "let grid = digit_grid(&Array3::<u8>::zeros((1, 28, 28)), &[1usize], 1, 1);",
+    "let history_plot = plot_history(&History::default());",
+]
+NAMES = ["compiled", "fitted", "evaluated", "predicted", "saved", "loaded", "data", "grid",
+         "history_plot"]
+
+
+def outputs(kc, code):
+    msgs = []
+    reply = kc.execute_interactive(code, timeout=300, output_hook=msgs.append)
+    text = "".join(m["content"].get("text", "") for m in msgs if m["msg_type"] == "stream")
+    for m in msgs:
+        if m["msg_type"] == "execute_result":
+            text += m["content"]["data"]["text/plain"]
+        if m["msg_type"] == "error":
+            text += m["content"]["evalue"]
+    return reply["content"]["status"], text
+
+
+def test_results_of_neurust_calls_can_be_kept_in_variables():
+    km, kc = start_new_kernel(kernel_name="neurust", startup_timeout=900)
+    try:
+        for code in CELLS:
+            status, text = outputs(kc, code)
+            assert status == "ok", (code, text)
+        status, text = outputs(kc, ":vars")
+        assert status == "ok", text
+        kept = dict(line.split(": ", 1) for line in text.strip().splitlines())
+        # Nothing else: the kernel's start-up cells keep only `_neurust_kernel_ready`.
+        assert set(kept) == set(NAMES) | {"m", "x", "y", "_neurust_kernel_ready"}, text
+        for name in NAMES:
+            assert name in kept, (name, text)
+            assert "Result<" in kept[name], (name, kept[name])
+        status, text = outputs(kc, "(compiled.is_ok(), saved.is_err(), loaded.is_err(), data.is_err())")
+        assert (status, text) == ("ok", "(true, true, true, true)"), text
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
