@@ -29,6 +29,7 @@ mod categorical;
 mod data;
 mod error;
 mod initializer;
+pub mod items;
 pub mod layers;
 mod linalg;
 mod loss;
@@ -40,22 +41,5 @@ mod process;
 mod rng;
 mod simd;
 
-pub use activation::{ACTIVATION_NAMES, Activation, ActivationSpec};
-pub use callbacks::{Callback, EarlyStopping, History, StopHandle, TerminateOnNaN};
-pub use categorical::to_categorical;
-pub use data::{Labels, Targets};
 pub use error::{Error, Result};
-pub use initializer::{INITIALIZER_NAMES, Initializer, IntoInitializer};
-pub use layers::{
-    ActivationLayer, AveragePooling2D, Conv2D, Dense, Dropout, Flatten, GlobalAveragePooling2D,
-    Input, Layer, MaxPooling2D, Padding, Reshape,
-};
-pub use loss::{LOSS_NAMES, Loss};
-pub use metric::{METRIC_NAMES, Metric, argmax};
-pub use model::{
-    Evaluation, Fit, IntoLoss, IntoMetric, Sequential, Summary, SummaryRow, load_model,
-};
-pub use optimizers::{Adam, AdamW, IntoOptimizer, Optimizer, RmsProp, Sgd};
-pub use parallel::num_threads;
-pub use process::share_process_state;
-pub use rng::{Rng, set_random_seed};
+pub use items::*;

@@ -36,15 +36,7 @@ pub use neurust_nn as nn;
 pub use neurust_plot as plot;
 
 pub use neurust_datasets::{fashion_mnist, mnist};
-// Not a glob: `neurust_nn::Error` and `Result` must not be reachable as `neurust::Error` and
-// `neurust::Result` (the facade's own), or rust-analyzer names a cell variable holding a
-// neurust-nn `Result` with the facade's error type and evcxr cannot keep it.
-pub use neurust_nn::{
-    ACTIVATION_NAMES, Activation, ActivationLayer, ActivationSpec, Adam, AdamW, AveragePooling2D,
-    Callback, Conv2D, Dense, Dropout, EarlyStopping, Evaluation, Fit, Flatten,
-    GlobalAveragePooling2D, History, INITIALIZER_NAMES, Initializer, Input, IntoInitializer,
-    IntoLoss, IntoMetric, IntoOptimizer, LOSS_NAMES, Labels, Layer, Loss, METRIC_NAMES,
-    MaxPooling2D, Metric, Optimizer, Padding, Reshape, RmsProp, Rng, Sequential, Sgd, StopHandle,
-    Summary, SummaryRow, Targets, TerminateOnNaN, argmax, callbacks, layers, load_model,
-    num_threads, optimizers, set_random_seed, share_process_state, to_categorical,
-};
+// `items`, not the crate root: `neurust_nn::Error` and `Result` must not be reachable as
+// `neurust::Error` and `neurust::Result` (the facade's own), or rust-analyzer names a cell
+// variable holding a neurust-nn `Result` with the facade's error type and evcxr cannot keep it.
+pub use neurust_nn::items::*;
