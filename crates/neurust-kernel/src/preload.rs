@@ -90,8 +90,9 @@ const WARM_UP: &str = "let _neurust_kernel_ready: u8 = \"1\".parse::<u8>()?;";
 /// which walks every crate's exports once. This cell shows it the tutorial's calls and binds
 /// their results, without running them (the branches never run); the last binding, a `u8`, is
 /// the only one kept (every top-level `let` here is that one name: evcxr keeps each top-level
-/// variable, and `:vars` lists it). Evaluated on its own after the facade has loaded, so an API it does not
-/// know costs a logged error, not the one-cell preload.
+/// variable, and `:vars` lists it); [`WARM_UP`] follows it to leave that name a `u8`. Evaluated
+/// on its own after the facade has loaded, so an API it does not know costs a logged error, not
+/// the one-cell preload.
 const FACADE_WARM_UP: &str =
     "let _neurust_kernel_ready = if \"\".len() == 1 { Some(mnist::load_data()?) } else { None };
 let _neurust_kernel_ready = if \"\".len() == 1 {
@@ -108,8 +109,7 @@ let _neurust_kernel_ready = if \"\".len() == 1 {
     Some((argmax(p.row(0)), x, m, h, e, p, shown))
 } else {
     None
-};
-let _neurust_kernel_ready: u8 = \"1\".parse::<u8>()?;";
+};";
 
 impl Engine {
     pub(crate) fn preload(&mut self, facade: Option<&Path>) {
@@ -137,7 +137,7 @@ impl Engine {
             }
         }
         if self.facade_loaded
-            && let Err(e) = self.ctx.execute(FACADE_WARM_UP)
+            && let Err(e) = self.ctx.execute(&format!("{FACADE_WARM_UP}\n{WARM_UP}"))
         {
             log(&format!("facade warm-up failed: {e}"));
         }
