@@ -142,13 +142,27 @@ async function main() {
         .some((e) => e.textContent.includes('Rust (neurust)')),
       null, { timeout: KERNEL_TIMEOUT });
     log(`kernel: ${(await kernelName.first().textContent()).trim()}`);
-    // Wait until the kernel is idle (its start-up preload done).
-    await page.waitForFunction(
-      () => {
-        const s = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
-        return s && s.getAttribute('data-status') === 'idle';
-      }, null, { timeout: KERNEL_TIMEOUT });
-    log('kernel idle');
+    // Wait until the kernel shows idle (its start-up preload done), and check that it never
+    // rested on idle while it still loaded: a learner who runs the first cell then would wait
+    // with no sign of why. "Rested": idle in four polls in a row (a one-frame idle between a
+    // request's idle and the loading kernel's next busy is not something anyone sees).
+    const seen = new Set();
+    let idlePolls = 0;
+    const idleDeadline = Date.now() + KERNEL_TIMEOUT;
+    while (idlePolls < 4) {
+      if (Date.now() > idleDeadline) throw new Error(`the kernel never showed idle (saw: ${[...seen]})`);
+      const status = await page.evaluate(() => document
+        .querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')?.getAttribute('data-status'));
+      if (status) seen.add(status);
+      idlePolls = status === 'idle' ? idlePolls + 1 : 0;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // The kernel logs "ready after" before it publishes the idle that ends its loading.
+    if (!fs.readFileSync(serverLog, 'utf8').includes('neurust-kernel: ready after')) {
+      throw new Error(`JupyterLab showed the kernel idle before it had loaded (saw: ${[...seen]})`);
+    }
+    if (!seen.has('busy')) throw new Error(`JupyterLab never showed the loading kernel busy (saw: ${[...seen]})`);
+    log(`kernel idle (statuses shown while it loaded: ${[...seen].join(', ')})`);
 
     const before = await panel.locator('.jp-OutputArea-output').count();
     if (before !== 0) throw new Error(`the copy should start without outputs, found ${before}`);
