@@ -46,8 +46,8 @@ def test_results_of_neurust_calls_can_be_kept_in_variables():
         status, text = outputs(kc, ":vars")
         assert status == "ok", text
         kept = dict(line.split(": ", 1) for line in text.strip().splitlines())
-        # Nothing else: the kernel's start-up cells keep only `_neurust_kernel_ready`.
-        assert set(kept) == set(NAMES) | {"m", "x", "y", "_neurust_kernel_ready"}, text
+        # Nothing else: the kernel's own start-up binding (`_neurust_kernel_ready`) is not listed.
+        assert set(kept) == set(NAMES) | {"m", "x", "y"}, text
         for name in NAMES:
             assert name in kept, (name, text)
             assert "Result<" in kept[name], (name, kept[name])

@@ -48,7 +48,11 @@ impl Engine {
             .collect();
 
         self.shared.begin();
-        let result = self.run_cell(&code, &parent, allow_stdin);
+        let result = if crate::vars::is_vars_command(&code) {
+            Ok(crate::vars::outputs(self.ctx.variables_and_types()))
+        } else {
+            self.run_cell(&code, &parent, allow_stdin)
+        };
         self.shared.end();
         self.forwarder.flush();
         let interrupted = self.shared.interrupted();

@@ -45,6 +45,7 @@ mod sockets;
 mod standby;
 mod stdin;
 mod trim;
+mod vars;
 mod zmtp_guard;
 
 // The wire format is its own small crate (so it can be fuzzed without evcxr); these names keep
