@@ -11,6 +11,7 @@
 //! * [`emit`](mod@emit): [`Displayable`] (with `.show()`), [`display`], [`display_updatable`],
 //!   [`update_display`], [`clear_output`], [`DisplayHandle`], [`emit()`].
 //! * [`frontend`]: [`Frontend`] routing.
+//! * [`html`](mod@html): [`escape_html`], for HTML outputs.
 //! * [`plain`]: [`PlainResult`], plain cell results (`1 + 1`) shown in one compile.
 //!
 //! # Routing
@@ -38,6 +39,7 @@
 pub mod bundle;
 pub mod emit;
 pub mod frontend;
+pub mod html;
 pub mod plain;
 pub mod protocol;
 
@@ -46,5 +48,6 @@ pub use emit::{
     DisplayHandle, Displayable, clear_output, display, display_updatable, emit, update_display,
 };
 pub use frontend::{EVCXR_ENV, Frontend, KERNEL_ENV, TAG_ENV, write_evcxr_block};
+pub use html::escape_html;
 pub use plain::{PlainResult, PlainScalar};
 pub use protocol::{DecodeError, MARKER, Message, decode, decode_embedded, encode};

@@ -44,7 +44,7 @@ impl Engine {
             .ctx
             .variables_and_types()
             .map(|(name, _)| name.to_owned())
-            .filter(|name| !name.starts_with("_neurust"))
+            .filter(|name| !crate::vars::is_kernel_binding(name))
             .collect();
 
         self.shared.begin();

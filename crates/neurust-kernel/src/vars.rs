@@ -3,10 +3,17 @@
 //! (`_neurust…`) bindings, which a learner did not make and cannot use.
 
 use evcxr::EvalOutputs;
+use neurust_display::escape_html;
 
 /// Whether a cell is the `:vars` command.
 pub fn is_vars_command(code: &str) -> bool {
     code.trim() == ":vars"
+}
+
+/// Whether a variable is one of the kernel's own start-up bindings (`_neurust…`), not the
+/// user's.
+pub fn is_kernel_binding(name: &str) -> bool {
+    name.starts_with("_neurust")
 }
 
 /// The `:vars` output for these variables, the kernel's own left out.
@@ -15,22 +22,16 @@ pub fn outputs<'a>(variables: impl Iterator<Item = (&'a str, &'a str)>) -> EvalO
         String::new(),
         String::from("<table><tr><th>Variable</th><th>Type</th></tr>"),
     );
-    for (name, ty) in variables.filter(|(name, _)| !name.starts_with("_neurust")) {
+    for (name, ty) in variables.filter(|(name, _)| !is_kernel_binding(name)) {
         text.push_str(&format!("{name}: {ty}\n"));
         html.push_str(&format!(
             "<tr><td>{}</td><td>{}</td></tr>",
-            escape(name),
-            escape(ty)
+            escape_html(name),
+            escape_html(ty)
         ));
     }
     html.push_str("</table>");
     EvalOutputs::text_html(text, html)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

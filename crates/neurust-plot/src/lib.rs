@@ -62,6 +62,6 @@ pub use helpers::confusion::confusion_matrix;
 pub use helpers::digits::{digit_grid, misclassified_grid};
 pub use helpers::history::{metrics_figure, plot_history};
 pub use labels::{LabelNum, Labels};
-pub use neurust_display::{Displayable, clear_output, display};
+pub use neurust_display::{Displayable, clear_output, display, escape_html};
 pub use tables::nn::{NnDisplay, Rich, evaluation_table, history_table, summary_table};
-pub use tables::table::{Table, escape_html};
+pub use tables::table::Table;

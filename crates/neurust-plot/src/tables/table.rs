@@ -1,26 +1,6 @@
 //! [`Table`]: a small HTML table with a text/plain twin.
 
-use neurust_display::{Displayable, MimeBundle};
-
-/// Escape text for HTML.
-///
-/// ```
-/// assert_eq!(neurust_plot::escape_html("<a & b>"), "&lt;a &amp; b&gt;");
-/// ```
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use neurust_display::{Displayable, MimeBundle, escape_html};
 
 /// A table with a caption, a header row, body rows and footer lines.
 /// Columns whose cells all look numeric are right-aligned.
