@@ -1,6 +1,6 @@
 //! HMAC-SHA256 signing of the four JSON frames of a message, with the connection file's key.
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 /// Signs and verifies messages with the connection file's key. An empty key disables signing,
