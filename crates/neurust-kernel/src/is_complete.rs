@@ -1,7 +1,8 @@
-//! is_complete: a small scanner over Rust's brackets, strings and comments. Unclosed brackets,
-//! strings or block comments mean "incomplete"; a closing bracket that matches nothing means
-//! "invalid".
+//! is_complete, on Rust's own lexer (`rustc_lexer`, as rust-analyzer ships it): unclosed
+//! brackets, strings or block comments mean "incomplete" (the client asks for another line); a
+//! closing bracket that matches nothing, or a char literal left open, means "invalid".
 
+use ra_ap_rustc_lexer::{FrontmatterAllowed, LiteralKind, RawStrError, TokenKind};
 use serde_json::{Value, json};
 
 pub fn reply(code: &str) -> Value {
@@ -17,112 +18,86 @@ pub fn reply(code: &str) -> Value {
 #[derive(Debug, PartialEq)]
 pub enum Verdict {
     Complete,
+    /// Open, with this many brackets still open.
     Incomplete(usize),
     Invalid,
 }
 
 pub fn scan(code: &str) -> Verdict {
-    let chars: Vec<char> = code.chars().collect();
-    let mut stack: Vec<char> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        match c {
-            '/' if next == Some('/') => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
+    let mut open: Vec<TokenKind> = Vec::new();
+    let mut at = 0usize;
+    for token in ra_ap_rustc_lexer::tokenize(code, FrontmatterAllowed::No) {
+        let text = &code[at..at + token.len as usize];
+        at += token.len as usize;
+        match token.kind {
+            TokenKind::OpenParen | TokenKind::OpenBracket | TokenKind::OpenBrace => {
+                open.push(token.kind)
             }
-            '/' if next == Some('*') => {
-                let mut depth = 1;
-                i += 2;
-                while depth > 0 {
-                    match (chars.get(i), chars.get(i + 1)) {
-                        (None, _) => return Verdict::Incomplete(stack.len()),
-                        (Some('/'), Some('*')) => (depth += 1, i += 1).1,
-                        (Some('*'), Some('/')) => (depth -= 1, i += 1).1,
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                continue;
-            }
-            'r' if matches!(next, Some('#') | Some('"')) && !ident_before(&chars, i) => {
-                let mut hashes = 0;
-                let mut j = i + 1;
-                while chars.get(j) == Some(&'#') {
-                    hashes += 1;
-                    j += 1;
-                }
-                if chars.get(j) == Some(&'"') {
-                    match find_raw_end(&chars, j + 1, hashes) {
-                        Some(end) => i = end,
-                        None => return Verdict::Incomplete(stack.len()),
-                    }
-                }
-            }
-            '"' => match find_string_end(&chars, i + 1) {
-                Some(end) => i = end,
-                None => return Verdict::Incomplete(stack.len()),
-            },
-            '\'' => {
-                // A char literal ('a', '\n') or a lifetime ('a): skip only literals.
-                if next == Some('\\') {
-                    let mut j = i + 2;
-                    while j < chars.len() && chars[j] != '\'' {
-                        j += 1;
-                    }
-                    i = j;
-                } else if chars.get(i + 2) == Some(&'\'') {
-                    i += 2;
-                }
-            }
-            '(' | '[' | '{' => stack.push(c),
-            ')' | ']' | '}' => {
-                let open = match c {
-                    ')' => '(',
-                    ']' => '[',
-                    _ => '{',
+            TokenKind::CloseParen | TokenKind::CloseBracket | TokenKind::CloseBrace => {
+                let opener = match token.kind {
+                    TokenKind::CloseParen => TokenKind::OpenParen,
+                    TokenKind::CloseBracket => TokenKind::OpenBracket,
+                    _ => TokenKind::OpenBrace,
                 };
-                if stack.pop() != Some(open) {
+                if open.pop() != Some(opener) {
                     return Verdict::Invalid;
                 }
             }
+            TokenKind::BlockComment {
+                terminated: false, ..
+            } => return Verdict::Incomplete(open.len()),
+            TokenKind::Literal { kind, .. } => match literal(kind, text) {
+                Verdict::Complete => {}
+                Verdict::Incomplete(_) => return Verdict::Incomplete(open.len()),
+                Verdict::Invalid => return Verdict::Invalid,
+            },
             _ => {}
         }
-        i += 1;
     }
-    if stack.is_empty() {
+    if open.is_empty() {
         Verdict::Complete
     } else {
-        Verdict::Incomplete(stack.len())
+        Verdict::Incomplete(open.len())
     }
 }
 
-fn ident_before(chars: &[char], i: usize) -> bool {
-    i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_')
-}
-
-fn find_string_end(chars: &[char], mut i: usize) -> Option<usize> {
-    while i < chars.len() {
-        match chars[i] {
-            '\\' => i += 2,
-            '"' => return Some(i),
-            _ => i += 1,
+/// A literal token: an open string continues on the next line; an open char cannot.
+fn literal(kind: LiteralKind, text: &str) -> Verdict {
+    match kind {
+        LiteralKind::Str { terminated }
+        | LiteralKind::ByteStr { terminated }
+        | LiteralKind::CStr { terminated } => open_if(!terminated),
+        LiteralKind::Char { terminated } | LiteralKind::Byte { terminated } => {
+            if terminated {
+                Verdict::Complete
+            } else {
+                Verdict::Invalid
+            }
         }
+        LiteralKind::RawStr { n_hashes: None } => raw(text, 1),
+        LiteralKind::RawByteStr { n_hashes: None } | LiteralKind::RawCStr { n_hashes: None } => {
+            raw(text, 2)
+        }
+        _ => Verdict::Complete,
     }
-    None
 }
 
-fn find_raw_end(chars: &[char], mut i: usize, hashes: usize) -> Option<usize> {
-    while i < chars.len() {
-        if chars[i] == '"' && (1..=hashes).all(|k| chars.get(i + k) == Some(&'#')) {
-            return Some(i + hashes);
-        }
-        i += 1;
+/// A raw string the lexer could not close: open when its terminator is missing, invalid when
+/// its opening is malformed.
+fn raw(text: &str, prefix_len: u32) -> Verdict {
+    match ra_ap_rustc_lexer::validate_raw_str(text, prefix_len) {
+        Err(RawStrError::NoTerminator { .. }) => Verdict::Incomplete(0),
+        Err(_) => Verdict::Invalid,
+        Ok(()) => Verdict::Complete,
     }
-    None
+}
+
+fn open_if(open: bool) -> Verdict {
+    if open {
+        Verdict::Incomplete(0)
+    } else {
+        Verdict::Complete
+    }
 }
 
 #[cfg(test)]
@@ -133,12 +108,30 @@ mod tests {
     fn verdicts() {
         assert_eq!(scan("let x = 1;"), Verdict::Complete);
         assert_eq!(scan("fn f() {"), Verdict::Incomplete(1));
+        assert_eq!(scan("fn f() { g(["), Verdict::Incomplete(3));
         assert_eq!(scan(")"), Verdict::Invalid);
+        assert_eq!(scan("(]"), Verdict::Invalid);
         assert_eq!(scan("let s = \"{\";"), Verdict::Complete);
         assert_eq!(scan("let s = \"abc"), Verdict::Incomplete(0));
+        assert_eq!(scan("f(\"abc"), Verdict::Incomplete(1));
         assert_eq!(scan("// (\nlet c = '(';"), Verdict::Complete);
         assert_eq!(scan("fn f<'a>(x: &'a str) {}"), Verdict::Complete);
         assert_eq!(scan("let r = r#\"}\"#;"), Verdict::Complete);
+        assert_eq!(scan("let r = r#\"}\"; {"), Verdict::Incomplete(0));
         assert_eq!(scan("/* ( "), Verdict::Incomplete(0));
+        assert_eq!(scan("/* /* */ ( */ 1"), Verdict::Complete);
+    }
+
+    #[test]
+    fn byte_and_raw_strings_end_where_rust_ends_them() {
+        // A raw string has no escapes: `br"\"` is the one-character string `\`.
+        assert_eq!(scan(r#"let b = br"\";"#), Verdict::Complete);
+        assert_eq!(scan(r#"let b = b"\"";"#), Verdict::Complete);
+        assert_eq!(scan(r#"let b = b"\";"#), Verdict::Incomplete(0));
+        assert_eq!(scan(r##"let c = cr#"x"#;"##), Verdict::Complete);
+        assert_eq!(scan("let b = b'{';"), Verdict::Complete);
+        assert_eq!(scan("let c = '\\''; {"), Verdict::Incomplete(1));
+        assert_eq!(scan("let c = '\\n"), Verdict::Invalid);
+        assert_eq!(scan("let r = r#~\"x\"#;"), Verdict::Invalid);
     }
 }
