@@ -11,12 +11,31 @@ import contextlib
 import re
 import threading
 import time
+import tomllib
 from pathlib import Path
 
 from harness import NEURUST_CELL, NEURUST_WANT, kernel, start_and_check, timing
 
 COLD_BOUND = 1800  # seconds, for both kernels to answer their first neurust cell
 WAITING = "waiting for the kernel building"  # the kernel's log line when it waits for another
+OFFLINE_FAILED = "preload (offline) failed"  # the kernel's log line when it had to go online
+WORKSPACE_LOCK = Path(__file__).resolve().parents[2] / "Cargo.lock"
+
+
+def versions(lock: Path) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for package in tomllib.loads(lock.read_text())["package"]:
+        found.setdefault(package["name"], set()).add(package["version"])
+    return found
+
+
+def assert_tested_versions(slot: Path) -> None:
+    """The slot's lock holds the workspace's versions of every package the two share (#18)."""
+    tested, built = versions(WORKSPACE_LOCK), versions(slot / "Cargo.lock")
+    drifted = {name: (sorted(built[name]), sorted(tested[name]))
+               for name in built.keys() & tested.keys() if not built[name] <= tested[name]}
+    assert not drifted, f"{slot}: versions other than the tested ones (built, tested): {drifted}"
+    assert {"neurust", "neurust-nn", "ndarray"} <= built.keys(), sorted(built)
 
 
 def slot_of(log: Path) -> str:
@@ -65,6 +84,10 @@ def test_two_kernels_at_once_on_a_deleted_cache(private_root, logs):
     assert len(slots) == 2, f"both kernels used {slots}"
     for slot in slots:
         assert (Path(slot) / ".neurust-ready").is_file(), f"{slot} was not marked ready"
+        assert_tested_versions(Path(slot))
+    for path in paths:
+        text = path.read_text(errors="replace")
+        assert OFFLINE_FAILED not in text, f"the cold start did not build offline:\n{text}"
 
     log3 = logs / "cold-3.log"
     third = start_and_check(private_root, log3, "third start after the cold pair")

@@ -35,14 +35,18 @@ pub fn facade_path() -> Option<PathBuf> {
 /// ndarray types in full (`Dim<[usize; 3]>` rather than `Dim<[usize; _]>`), which evcxr needs
 /// to keep an array variable between cells. The version must be the facade's (semver-compatible
 /// requirements resolve to one crate, so the prelude's `Array3` and this one are the same type).
+/// It comes first: evcxr checks each `:dep` by resolving that crate alone in the build
+/// directory, which leaves the lock holding only its graph, so the tested lock is restored
+/// before each `:dep` (see [`execute_facade_cell`](Engine::execute_facade_cell)) and the last
+/// one checked must be the facade, whose graph holds ndarray's.
 fn facade_cells(facade: &Path) -> [String; 3] {
     let path = facade
         .to_string_lossy()
         .replace('\\', "\\\\")
         .replace('"', "\\\"");
     [
-        format!(":dep neurust = {{ path = \"{path}\" }}"),
         ":dep ndarray = \"0.17\"".to_owned(),
+        format!(":dep neurust = {{ path = \"{path}\" }}"),
         "use neurust::prelude::*;".to_owned(),
     ]
 }
@@ -114,18 +118,8 @@ let _neurust_kernel_ready = if \"\".len() == 1 {
 impl Engine {
     pub(crate) fn preload(&mut self, facade: Option<&Path>) {
         let t = Instant::now();
-        let mut all: Vec<String> = Vec::new();
-        if let Some(facade) = facade {
-            all.extend(facade_cells(facade));
-        }
-        all.extend(
-            runtime_cells(facade.is_some())
-                .into_iter()
-                .map(str::to_owned),
-        );
-        all.push(WARM_UP.to_owned());
         self.cargo_offline(true);
-        let offline = self.ctx.execute(&all.join("\n"));
+        let offline = self.load_offline(facade);
         self.cargo_offline(false);
         match offline {
             Ok(_) => self.facade_loaded = facade.is_some(),
@@ -156,10 +150,37 @@ impl Engine {
         }
     }
 
+    /// The preload in (almost) one cell: ndarray's `:dep` alone (it must be checked before the
+    /// facade's, see [`facade_cells`]), then the facade, the runtime hooks and the warm-up.
+    fn load_offline(&mut self, facade: Option<&Path>) -> Result<(), evcxr::Error> {
+        let mut cells: Vec<String> = Vec::new();
+        if let Some(facade) = facade {
+            let [ndarray, rest @ ..] = facade_cells(facade);
+            self.execute_facade_cell(&ndarray)?;
+            start_lock_from_tested();
+            cells.extend(rest);
+        }
+        cells.extend(
+            runtime_cells(facade.is_some())
+                .into_iter()
+                .map(str::to_owned),
+        );
+        cells.push(WARM_UP.to_owned());
+        self.ctx.execute(&cells.join("\n")).map(drop)
+    }
+
+    /// Runs one of [`facade_cells`], restoring the tested lock first when it adds a dependency.
+    fn execute_facade_cell(&mut self, cell: &str) -> Result<(), evcxr::Error> {
+        if cell.starts_with(":dep") {
+            start_lock_from_tested();
+        }
+        self.ctx.execute(cell).map(drop)
+    }
+
     fn preload_stepwise(&mut self, facade: Option<&Path>) {
         if let Some(facade) = facade {
             let cells = facade_cells(facade);
-            let mut loaded = cells.iter().try_for_each(|c| self.ctx.execute(c).map(drop));
+            let mut loaded = cells.iter().try_for_each(|c| self.execute_facade_cell(c));
             if let Err(e) = &loaded {
                 // Damaged build outputs that cargo takes as up to date fail this way: make it
                 // rebuild the neurust crates, once.
@@ -169,7 +190,7 @@ impl Engine {
                     "loading the facade failed ({e}); rebuilding the neurust crates ({removed} cached outputs removed)"
                 ));
                 if removed > 0 {
-                    loaded = cells.iter().try_for_each(|c| self.ctx.execute(c).map(drop));
+                    loaded = cells.iter().try_for_each(|c| self.execute_facade_cell(c));
                 }
             }
             match loaded {
@@ -245,5 +266,17 @@ impl Engine {
     fn note(&mut self, text: String) {
         log(&text);
         self.startup_note.get_or_insert(text);
+    }
+}
+
+/// Starts the cell crate's lock from the tested one (see `cache::lock`).
+fn start_lock_from_tested() {
+    let Some(slot) = std::env::var_os("EVCXR_TMPDIR") else {
+        return;
+    };
+    if let Err(e) = cache::lock::start_from_tested(Path::new(&slot)) {
+        log(&format!(
+            "could not start the build cache's Cargo.lock from the tested one: {e}"
+        ));
     }
 }

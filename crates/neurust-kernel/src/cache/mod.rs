@@ -201,6 +201,7 @@ fn private_dir(dir: &Path) -> Result<()> {
 }
 
 mod fill;
+pub mod lock;
 mod owner;
 mod prune;
 pub use fill::forget_neurust;
