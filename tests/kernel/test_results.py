@@ -56,3 +56,28 @@ def test_results_of_neurust_calls_can_be_kept_in_variables():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_an_array_result_reads_like_numpy():
+    """A cell ending in an array shows its elements (summarised when large), shape and element
+    type, as numpy does, not ndarray's debug text with strides and layout; the array stays."""
+    km, kc = start_new_kernel(kernel_name="neurust", startup_timeout=900)
+    try:
+        status, _ = outputs(kc, "let ys = Array1::from_shape_fn(60000, |i| (i % 10) as u8);")
+        assert status == "ok"
+        msgs = []
+        reply = kc.execute_interactive("ys", timeout=300, output_hook=msgs.append)
+        assert reply["content"]["status"] == "ok"
+        results = [m["content"]["data"] for m in msgs if m["msg_type"] == "execute_result"]
+        assert len(results) == 1, msgs
+        assert results[0]["text/plain"] == (
+            "array([0, 1, 2, ..., 7, 8, 9], shape=(60000,), dtype=u8)")
+        assert "shape (60000,), dtype u8" in results[0]["text/html"]
+        status, text = outputs(kc, "Array2::<f32>::zeros((2, 3)) + 0.5")
+        assert (status, text) == (
+            "ok", "array([[0.5, 0.5, 0.5],\n       [0.5, 0.5, 0.5]], shape=(2, 3), dtype=f32)")
+        status, text = outputs(kc, "ys.slice(s![..3]).len() + ys.len()")
+        assert (status, text) == ("ok", "60003"), "showing ys kept it"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

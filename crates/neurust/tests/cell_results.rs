@@ -27,6 +27,14 @@ fn plain_and_rich_results_resolve() {
     (Sequential::new().summary()).evcxr_display();
     (Figure::new()).evcxr_display();
     (MimeBundleFromDisplay).evcxr_display();
+
+    let images: Array3<u8> = Array3::zeros((2, 28, 28));
+    (images).evcxr_display();
+    (images.slice(s![0, .., ..])).evcxr_display();
+    (&images).evcxr_display();
+    (images.mapv(f32::from) / 255.0).evcxr_display();
+    (array![true, false]).evcxr_display();
+    assert_eq!(images.len(), 2 * 28 * 28, "showing an array keeps it");
 }
 
 /// A user type with rich output through `Displayable` (not `Copy`): takes the rich path.
