@@ -82,6 +82,11 @@ impl Grid {
 /// let img = ndarray::Array2::<u8>::zeros((28, 28));
 /// assert_eq!(img.shape2(), (28, 28));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not one 2-D image",
+    label = "a 2-D array of pixels (rows, columns) is expected here",
+    note = "take one image of a stack with `.slice(s![i, .., ..])` (of a 4-D batch with channels, `s![i, .., .., 0]`)"
+)]
 pub trait Image2d {
     /// (rows, columns).
     fn shape2(&self) -> (usize, usize);

@@ -22,6 +22,6 @@ pub use neurust_nn::{
     load_model, set_random_seed, to_categorical,
 };
 pub use neurust_plot::{
-    ArrayResult, Colormap, Figure, NnDisplay, Rich, Table, confusion_matrix, digit_grid,
-    misclassified_grid, plot_history,
+    ArrayResult, Colormap, Figure, NnDisplay, Rich, Table, bar, confusion_matrix, digit_grid, hist,
+    imshow, misclassified_grid, plot, plot_history, plot_xy, scatter,
 };

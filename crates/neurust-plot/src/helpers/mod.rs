@@ -1,5 +1,6 @@
-//! One-call figures for the MNIST tutorial.
+//! One-call figures: the MNIST tutorial's, and matplotlib's one-liners.
 
 pub(crate) mod confusion;
 pub(crate) mod digits;
 pub(crate) mod history;
+pub(crate) mod pyplot;
