@@ -289,6 +289,43 @@ let de_novo = carregado.evaluate(&x_test, &y_test)?;
 println!("loaded model: test accuracy {:.4} (saved model: {:.4})", de_novo["accuracy"], depois["accuracy"]);""",
     ),
     (
+        """### 18. Explore the data as with numpy and matplotlib
+
+A cell that ends with an array shows it as numpy does: its first and last entries, its shape
+and its element type.""",
+        """### 18. Explorar os dados como no numpy e no matplotlib
+
+Uma célula que termina com um array mostra-o como o numpy: as primeiras e as últimas entradas,
+o formato e o tipo dos elementos.""",
+        """// numpy: y_train
+y_train""",
+    ),
+    (
+        """### 19. One digit
+
+`imshow`, `plot`, `scatter`, `hist` and `bar` each draw a whole figure in one call, as
+matplotlib's `plt.imshow` and friends do; the figure can still be given a title.""",
+        """### 19. Um dígito
+
+`imshow`, `plot`, `scatter`, `hist` e `bar` desenham uma figura inteira numa chamada, como o
+`plt.imshow` e companhia do matplotlib; ainda dá para pôr um título na figura.""",
+        """// matplotlib: plt.imshow(x_train[0]); plt.title(y_train[0])
+let mut primeiro = imshow(&x_train.slice(s![0, .., ..]))?;
+primeiro.ax(0)?.title(format!("label {}", y_train[0]));
+primeiro""",
+    ),
+    (
+        """### 20. How many of each digit
+
+A histogram of the training labels: the ten digits are about equally common.""",
+        """### 20. Quantos de cada dígito
+
+Um histograma dos rótulos de treino: os dez dígitos aparecem mais ou menos na mesma
+quantidade.""",
+        """// matplotlib: plt.hist(y_train, bins=10)
+hist(&y_train, 10)?""",
+    ),
+    (
         """## Where next
 
 Try more neurons, another `Dropout` rate or more epochs and watch the curves change; swap

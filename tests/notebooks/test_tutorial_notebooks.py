@@ -193,3 +193,15 @@ def test_beyond_the_tutorial(executed):
     m2 = re.search(r"loaded model: test accuracy ([0-9.]+) \(saved model: ([0-9.]+)\)", saved)
     assert m2 and m2.group(1) == m2.group(2) == m.group(2), saved
     assert (work / "mnist.safetensors").stat().st_size > 203_530 * 4
+
+
+def test_exploring_reads_like_numpy_and_matplotlib(executed):
+    nb, _ = executed
+    shown = [o for o in data_outputs(cell(nb, step_of(nb, "// numpy: y_train")))]
+    assert len(shown) == 1, shown
+    assert shown[0].data["text/plain"] == (
+        "array([5, 0, 4, ..., 5, 6, 8], shape=(60000,), dtype=u8)"), shown[0].data
+    digit = images(cell(nb, step_of(nb, "imshow(&x_train")))
+    assert digit and "label 5" in digit[0][1], "one digit, titled with its label"
+    counts = images(cell(nb, step_of(nb, "hist(&y_train")))
+    assert counts and "<rect" in counts[0][1], "a histogram of the labels"
