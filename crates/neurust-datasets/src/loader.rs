@@ -175,12 +175,10 @@ impl Loader {
     /// Downloads are always verified; structure is always validated. Turn this off to
     /// load a subset or a variant through the look-up order.
     ///
-    /// It is on by default because it is cheap. Measured on full MNIST (2 cores, SHA-NI,
-    /// optimised build): the four `.gz` files load in about 150–210 ms and hashing their
-    /// 55 MB of uncompressed content adds about 40 ms; raw files load in about 25 ms
-    /// plus the same 40 ms. Unoptimised dependencies are far slower (gzip about 5 s,
-    /// hashing about 1.4 s), so workspaces should build `flate2`, `zlib-rs` and `sha2`
-    /// with `opt-level = 3` in the dev profile.
+    /// It is on by default because it is cheap next to decompressing (figures in the
+    /// repository's `docs/FIGURES.md`). Unoptimised dependencies are far slower at both, so
+    /// workspaces should build `flate2`, `zlib-rs` and `sha2` with `opt-level = 3` in the dev
+    /// profile.
     ///
     /// ```
     /// let lenient = neurust_datasets::Loader::from_env().verify(false);

@@ -4,18 +4,12 @@
 //! kernel frees a lot: once start-up and the first cell are done, about a third of its heap is
 //! free (evcxr's start-up work), and an output flood passes every line through the kernel's
 //! queues, which drain only as fast as the client reads, long after the cell has ended.
-//! Measured by hand on the development machine (`tests/kernel/test_memory.py` checks only the
-//! first figure, as "150 MiB under the start-up peak"): resident memory 1,128 MiB after
-//! start-up and a first cell without this, about 730 MiB with it (50 MiB of that is free as
-//! soon as start-up ends,
-//! the rest after the first cell); a flood of 1 M lines (58 MB) took the kernel to 1,322 MiB
-//! for good without it, and with it the kernel was back at 735 MiB once the client had read
-//! the last line (measured before stream lines were batched, `output.rs`, which now keeps that
-//! queue short). Cells ran no slower after a trim (median 0.37 s against 0.38 s, 8 cells each).
+//! How much that returns is in `docs/FIGURES.md` (`tests/kernel/test_memory.py` checks that
+//! start-up and a first cell leave the kernel well under its start-up peak).
 //!
-//! A trim takes 20–100 ms, so the engine trims once when start-up is done, then only after
-//! [`IDLE`] without a request, never during a cell, and again each [`IDLE`] after that while
-//! trimming still frees something.
+//! A trim takes tens of milliseconds, so the engine trims once when start-up is done, then only
+//! after [`IDLE`] without a request, never during a cell, and again each [`IDLE`] after that
+//! while trimming still frees something.
 
 use std::time::Duration;
 

@@ -2,8 +2,8 @@
 //!
 //! evcxr loads every cell as a shared library and never unloads it (a later cell may still call
 //! a function it defined or drop a value it made). Most of that code never runs again, yet its
-//! pages stay in the process: the first soak measured about 0.45 MiB per cell, nine tenths of
-//! it clean pages read from the library file. After each cell the relay asks the OS to reclaim
+//! pages stay in the process, most of them clean pages read from the library file (figures in
+//! `docs/FIGURES.md`). After each cell the relay asks the OS to reclaim
 //! the cell libraries' pages (`MADV_PAGEOUT`): clean pages are dropped and read back from the
 //! file if the code runs again; pages the dynamic linker modified (relocated pointers) are kept,
 //! or swapped where there is swap. Nothing is lost either way: this is what memory pressure
@@ -11,9 +11,9 @@
 //!
 //! Every cell library is advised after every cell, not only the new ones: pages of old ones
 //! come back as later cells touch them (a replaced variable's drop runs the code of the cell
-//! that made it, and the OS maps a touched page's neighbours with it). Advising each library
-//! once only left 13.7 of 26.3 MiB of file-backed pages after 600 soak cells that a second pass
-//! over all of them freed. Adjacent mappings are advised in one call.
+//! that made it, and the OS maps a touched page's neighbours with it), and advising each library
+//! only once left about half of the file-backed pages in a soak. Adjacent mappings are advised
+//! in one call.
 
 /// Advises the OS to reclaim the pages of every cell library. Returns the number of calls.
 pub fn cell_finished() -> usize {
