@@ -1,10 +1,11 @@
 //! BatchNormalization in a model: its parameter counts in the summary, bad arguments and
-//! shapes as clear errors, and save/load of all four weights in Keras's names.
+//! shapes as clear errors, save/load of all four weights in Keras's names, and the layer's
+//! model-file fuzz seeds.
 
 mod common;
 
 use common::bands;
-use ndarray::{Array2, ArrayD};
+use ndarray::{Array2, Array4, ArrayD};
 use neurust_nn::{BatchNormalization, Conv2D, Dense, Flatten, Input, Sequential, load_model};
 
 #[test]
@@ -204,4 +205,33 @@ fn save_and_load_keep_all_four_weights_in_keras_names_and_the_settings() {
             .unwrap();
     }
     assert_eq!(back.get_weights(), m.get_weights());
+}
+
+/// The model-file fuzz seeds of the layer: the whole file loads and predicts; each edge-case
+/// architecture (behind an empty weight list) is an error, never a panic.
+#[test]
+fn the_batch_normalization_fuzz_seeds_load_or_fail_cleanly() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/seeds/fuzz_model_file");
+    let file = std::fs::read(dir.join("batchnorm")).unwrap();
+    let mut model = Sequential::load_from_bytes(&file[1..]).unwrap();
+    assert_eq!(model.summary().non_trainable_params, 2 * 2 + 2 * 3);
+    let p = model.predict(&Array4::<f32>::ones((2, 6, 6, 1))).unwrap();
+    assert_eq!(p.dim(), (2, 2));
+    for seed in [
+        "bn_axis_batch",
+        "bn_axis_out_of_range",
+        "bn_zero_epsilon",
+        "bn_momentum_one",
+        "bn_axis_not_integer",
+        "bn_huge_channels",
+    ] {
+        let meta = std::fs::read(dir.join(seed)).unwrap();
+        let meta = String::from_utf8(meta[1..].to_vec()).unwrap();
+        let metadata = std::collections::HashMap::from([("neurust".to_string(), meta)]);
+        let views: Vec<(String, safetensors::tensor::TensorView)> = Vec::new();
+        let bytes = safetensors::serialize(views, Some(metadata)).unwrap();
+        let err = Sequential::load_from_bytes(&bytes).err();
+        assert!(err.is_some(), "{seed} loaded");
+    }
 }
