@@ -115,6 +115,12 @@ pub trait Layer: Send {
         0
     }
     /// How many of those are non-trainable (Keras's "Non-trainable params").
+    ///
+    /// ```
+    /// use neurust_nn::{BatchNormalization, Dense, Layer};
+    /// assert_eq!(BatchNormalization::new().non_trainable_param_count(&[26, 26, 32]), 64);
+    /// assert_eq!(Dense::new(10).non_trainable_param_count(&[784]), 0);
+    /// ```
     fn non_trainable_param_count(&self, _input: &[usize]) -> usize {
         0
     }
@@ -150,6 +156,22 @@ pub trait Layer: Send {
     /// step makes besides the optimizer's (BatchNormalization's moving statistics, from the
     /// batch its latest training forward saw). Nothing calls it for a pass that must change
     /// nothing, such as [`loss_and_gradients`](crate::Sequential::loss_and_gradients).
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use neurust_nn::layers::{Layer, Mode};
+    /// use neurust_nn::{BatchNormalization, Rng};
+    /// let mut bn = BatchNormalization::new().momentum(0.5);
+    /// bn.build(&[1], &mut Rng::new(0))?;
+    /// let x = array![[1.0f32], [3.0]];
+    /// let mut y = x.clone();
+    /// bn.forward(x.view(), y.view_mut(), &mut Mode { training: true, rng: &mut Rng::new(0) });
+    /// bn.update_state();
+    /// let moving_mean = &bn.params()[2];
+    /// assert_eq!(moving_mean.value[[0]], 1.0); // 0 · 0.5 + 2 · 0.5
+    /// assert!(!moving_mean.trainable);
+    /// # Ok::<(), neurust_nn::Error>(())
+    /// ```
     fn update_state(&mut self) {}
     /// Visits every parameter in Keras's order (kernel, then bias; gamma, beta, moving_mean,
     /// moving_variance); the optimizers skip those that are not [`trainable`](Param::trainable).

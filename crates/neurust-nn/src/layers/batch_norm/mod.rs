@@ -61,6 +61,14 @@ impl Default for BatchNormalization {
 impl BatchNormalization {
     /// Keras's defaults: axis -1, momentum 0.99, epsilon 1e-3, center and scale, gamma ones,
     /// beta zeros, moving mean zeros, moving variance ones.
+    ///
+    /// ```
+    /// use neurust_nn::{BatchNormalization, Layer};
+    /// let config = BatchNormalization::new().config();
+    /// assert_eq!((config["axis"].as_i64(), config["momentum"].as_f64()), (Some(-1), Some(0.99)));
+    /// assert_eq!(config["epsilon"].as_f64(), Some(1e-3));
+    /// assert_eq!(config["moving_variance_initializer"], "ones");
+    /// ```
     pub fn new() -> Self {
         BatchNormalization {
             axis: -1,
