@@ -177,7 +177,11 @@ def safetensors(tensors, metadata):
         count = 1
         for d in shape:
             count *= d
-        values = struct.pack(f"<{count}f", *[(i % 7 - 3) / 8 for i in range(count)])
+        if name.endswith("moving_variance"):
+            floats = [1 + i / 8 for i in range(count)]  # a variance is positive
+        else:
+            floats = [(i % 7 - 3) / 8 for i in range(count)]
+        values = struct.pack(f"<{count}f", *floats)
         header[name] = {"dtype": "F32", "shape": shape, "data_offsets": [len(data), len(data) + len(values)]}
         data += values
     text = compact(header)
@@ -281,3 +285,47 @@ for seed, layers in CONV_EDGES.items():
     write("fuzz_model_file", seed, b"\x00" + compact(edge))
 no_channels = dict(convnet, input_shape=[6, 6], layers=convnet["layers"][1:])
 write("fuzz_model_file", "conv_no_channel_axis", b"\x00" + compact(no_channels))
+
+# BatchNormalization (issue #17): a whole file with the layer after a convolution (channels of
+# (h, w, c)) and after a Dense layer without scale, its four weights in Keras's names (gamma,
+# beta, moving_mean, moving_variance; beta or gamma absent without center or scale), and
+# metadata seeds at its argument checks: the batch axis, an axis beyond the input's rank, a
+# zero epsilon, a momentum of 1, an axis that is not an integer, and an absurd channel count
+# (refused by the size check before anything is built).
+def batch_norm(name, **extra):
+    return {"class_name": "BatchNormalization", "config": dict(
+        {"name": name, "axis": -1, "momentum": 0.99, "epsilon": 0.001, "center": True,
+         "scale": True, "beta_initializer": "zeros", "gamma_initializer": "ones",
+         "moving_mean_initializer": "zeros", "moving_variance_initializer": "ones"}, **extra)}
+
+
+bn_model = {"format_version": 1, "name": "batchnorm", "input_shape": [6, 6, 1], "layers": [
+    {"class_name": "InputLayer", "config": {"name": "input_layer", "input_shape": [6, 6, 1]}},
+    conv("conv2d", 2, [3, 3], use_bias=False, activation="linear"),
+    batch_norm("batch_normalization"),
+    pool("MaxPooling2D", "max_pooling2d", [2, 2]),
+    {"class_name": "Flatten", "config": {"name": "flatten"}},
+    dense("dense", 3, "relu"),
+    batch_norm("batch_normalization_1", scale=False, momentum=0.9),
+    dense("dense_1", 2, "softmax")],
+    "compile": {"optimizer": {"name": "adam"}, "loss": "categorical_crossentropy",
+                "metrics": ["accuracy"]}}
+bn = [f"batch_normalization/{w}" for w in ["gamma", "beta", "moving_mean", "moving_variance"]]
+bn_1 = [f"batch_normalization_1/{w}" for w in ["beta", "moving_mean", "moving_variance"]]
+bn_weights = ([("conv2d/kernel", [3, 3, 1, 2])] + [(n, [2]) for n in bn]
+              + [("dense/kernel", [8, 3]), ("dense/bias", [3])] + [(n, [3]) for n in bn_1]
+              + [("dense_1/kernel", [3, 2]), ("dense_1/bias", [2])])
+write("fuzz_model_file", "batchnorm", b"\x01" + safetensors(bn_weights, json.dumps(bn_model)))
+BN_EDGES = {
+    "bn_axis_batch": ([4], batch_norm("b", axis=0)),
+    "bn_axis_out_of_range": ([4], batch_norm("b", axis=2)),
+    "bn_zero_epsilon": ([4], batch_norm("b", epsilon=0.0)),
+    "bn_momentum_one": ([4], batch_norm("b", momentum=1.0)),
+    "bn_axis_not_integer": ([4], batch_norm("b", axis="channels_last")),
+    "bn_huge_channels": ([4294967296], batch_norm("b")),
+}
+for seed, (shape, layer) in BN_EDGES.items():
+    edge = {"format_version": 1, "name": seed, "input_shape": shape,
+            "layers": [layer, dense("dense", 3, "relu"), dense("dense_1", 2, "softmax")],
+            "compile": None}
+    write("fuzz_model_file", seed, b"\x00" + compact(edge))

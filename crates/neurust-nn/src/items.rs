@@ -14,8 +14,8 @@ pub use crate::categorical::to_categorical;
 pub use crate::data::{Labels, Targets};
 pub use crate::initializer::{INITIALIZER_NAMES, Initializer, IntoInitializer};
 pub use crate::layers::{
-    ActivationLayer, AveragePooling2D, Conv2D, Dense, Dropout, Flatten, GlobalAveragePooling2D,
-    Input, Layer, MaxPooling2D, Padding, Reshape,
+    ActivationLayer, AveragePooling2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten,
+    GlobalAveragePooling2D, Input, Layer, MaxPooling2D, Padding, Reshape,
 };
 pub use crate::loss::{LOSS_NAMES, Loss};
 pub use crate::metric::{METRIC_NAMES, Metric, argmax};

@@ -16,10 +16,10 @@ pub use ndarray::{
 pub use neurust_display::{Displayable, PlainResult, clear_output, display};
 pub use neurust_nn::callbacks::Callback;
 pub use neurust_nn::{
-    Activation, ActivationLayer, Adam, AdamW, AveragePooling2D, Conv2D, Dense, Dropout,
-    EarlyStopping, Evaluation, Flatten, GlobalAveragePooling2D, History, Initializer, Input, Loss,
-    MaxPooling2D, Metric, Padding, Reshape, RmsProp, Sequential, Sgd, StopHandle, argmax,
-    load_model, set_random_seed, to_categorical,
+    Activation, ActivationLayer, Adam, AdamW, AveragePooling2D, BatchNormalization, Conv2D, Dense,
+    Dropout, EarlyStopping, Evaluation, Flatten, GlobalAveragePooling2D, History, Initializer,
+    Input, Loss, MaxPooling2D, Metric, Padding, Reshape, RmsProp, Sequential, Sgd, StopHandle,
+    argmax, load_model, set_random_seed, to_categorical,
 };
 pub use neurust_plot::{
     ArrayResult, Colormap, Figure, NnDisplay, Rich, Table, bar, confusion_matrix, digit_grid, hist,

@@ -2,6 +2,7 @@
 //! weights and gradients and runs forward and backward on batches of rows.
 
 mod activation;
+mod batch_norm;
 mod conv;
 mod dense;
 mod dropout;
@@ -12,6 +13,7 @@ mod reshape;
 mod spatial;
 
 pub use activation::ActivationLayer;
+pub use batch_norm::BatchNormalization;
 pub use conv::Conv2D;
 pub use dense::Dense;
 pub use dropout::Dropout;
@@ -25,15 +27,18 @@ use ndarray::{ArrayD, ArrayView2, ArrayViewMut2, CowArray, Ix2};
 
 use crate::{Activation, Error, Result, Rng};
 
-/// A trainable tensor and its gradient, both of the same shape.
+/// A weight tensor and its gradient, both of the same shape.
 #[derive(Debug, Clone)]
 pub struct Param {
-    /// The Keras name of the tensor: "kernel" or "bias".
+    /// The Keras name of the tensor: "kernel", "bias", "gamma", "moving_mean", ...
     pub name: &'static str,
     /// The values.
     pub value: ArrayD<f32>,
-    /// dLoss/dvalue from the latest backward pass.
+    /// dLoss/dvalue from the latest backward pass; stays zero when not `trainable`.
     pub grad: ArrayD<f32>,
+    /// False for a tensor the optimizers leave alone and the layer updates itself (Keras's
+    /// non-trainable weights, such as BatchNormalization's moving statistics).
+    pub trainable: bool,
 }
 
 impl Param {
@@ -61,7 +66,14 @@ impl Param {
             name,
             value: zeros().ok_or_else(too_big)?,
             grad: zeros().ok_or_else(too_big)?,
+            trainable: true,
         })
+    }
+
+    /// The same tensor marked non-trainable.
+    pub(crate) fn non_trainable(mut self) -> Self {
+        self.trainable = false;
+        self
     }
 
     /// The values and gradient as flat slices (both are always in standard layout).
@@ -75,7 +87,7 @@ impl Param {
     }
 }
 
-/// Whether a forward pass is for training (dropout active) or inference.
+/// Whether a forward pass is for training (dropout active, batch statistics) or inference.
 pub struct Mode<'a> {
     /// True inside `fit` and `train_on_batch`.
     pub training: bool,
@@ -98,8 +110,18 @@ pub trait Layer: Send {
     }
     /// The per-sample output shape for a per-sample input shape; checks names and arguments.
     fn output_shape(&self, input: &[usize]) -> Result<Vec<usize>>;
-    /// How many parameters the layer has for that input shape.
+    /// How many parameters the layer has for that input shape, trainable or not.
     fn param_count(&self, _input: &[usize]) -> usize {
+        0
+    }
+    /// How many of those are non-trainable (Keras's "Non-trainable params").
+    ///
+    /// ```
+    /// use neurust_nn::{BatchNormalization, Dense, Layer};
+    /// assert_eq!(BatchNormalization::new().non_trainable_param_count(&[26, 26, 32]), 64);
+    /// assert_eq!(Dense::new(10).non_trainable_param_count(&[784]), 0);
+    /// ```
+    fn non_trainable_param_count(&self, _input: &[usize]) -> usize {
         0
     }
     /// Creates the weights for the input shape.
@@ -130,9 +152,31 @@ pub trait Layer: Send {
         dx: Option<ArrayViewMut2<f32>>,
         dy_is_preactivation: bool,
     );
-    /// Visits the trainable parameters in Keras's order (kernel, then bias).
+    /// After a training step's backward pass and optimizer update: applies the updates the
+    /// step makes besides the optimizer's (BatchNormalization's moving statistics, from the
+    /// batch its latest training forward saw). Nothing calls it for a pass that must change
+    /// nothing, such as [`loss_and_gradients`](crate::Sequential::loss_and_gradients).
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use neurust_nn::layers::{Layer, Mode};
+    /// use neurust_nn::{BatchNormalization, Rng};
+    /// let mut bn = BatchNormalization::new().momentum(0.5);
+    /// bn.build(&[1], &mut Rng::new(0))?;
+    /// let x = array![[1.0f32], [3.0]];
+    /// let mut y = x.clone();
+    /// bn.forward(x.view(), y.view_mut(), &mut Mode { training: true, rng: &mut Rng::new(0) });
+    /// bn.update_state();
+    /// let moving_mean = &bn.params()[2];
+    /// assert_eq!(moving_mean.value[[0]], 1.0); // 0 · 0.5 + 2 · 0.5
+    /// assert!(!moving_mean.trainable);
+    /// # Ok::<(), neurust_nn::Error>(())
+    /// ```
+    fn update_state(&mut self) {}
+    /// Visits every parameter in Keras's order (kernel, then bias; gamma, beta, moving_mean,
+    /// moving_variance); the optimizers skip those that are not [`trainable`](Param::trainable).
     fn visit_params(&mut self, _f: &mut dyn FnMut(&mut Param)) {}
-    /// Visits the parameters read-only.
+    /// Visits the parameters read-only, in the same order.
     fn params(&self) -> Vec<&Param> {
         Vec::new()
     }
@@ -144,6 +188,7 @@ pub trait Layer: Send {
 pub fn from_config(class_name: &str, config: &serde_json::Value) -> Result<Box<dyn Layer>> {
     Ok(match class_name {
         "Dense" => Box::new(Dense::from_config(config)?),
+        "BatchNormalization" => Box::new(BatchNormalization::from_config(config)?),
         "Conv2D" => Box::new(Conv2D::from_config(config)?),
         "MaxPooling2D" => Box::new(MaxPooling2D::from_config(config)?),
         "AveragePooling2D" => Box::new(AveragePooling2D::from_config(config)?),

@@ -17,7 +17,8 @@ pub(super) const META_KEY: &str = "neurust";
 
 impl Sequential {
     /// Writes the model to `path` (conventionally `*.safetensors`): weights as tensors named
-    /// `layer/kernel`, `layer/bias`; architecture and compile settings in the metadata. The
+    /// `layer/kernel`, `layer/bias` (`layer/gamma`, `layer/beta`, `layer/moving_mean`,
+    /// `layer/moving_variance` for BatchNormalization); architecture and compile settings in the metadata. The
     /// file appears whole or not at all (written to a temporary, flushed, then renamed; on
     /// failure the temporary is removed and an existing file under `path` is kept).
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {

@@ -171,7 +171,8 @@ impl Sequential {
         self.summary().total_params
     }
 
-    /// Copies of all weights, in Keras's order (per layer: kernel, then bias).
+    /// Copies of all weights, trainable or not, in Keras's order (per layer: kernel, then
+    /// bias; gamma, beta, moving_mean, moving_variance).
     pub fn get_weights(&self) -> Vec<ArrayD<f32>> {
         self.layers
             .iter()

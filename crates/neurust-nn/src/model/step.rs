@@ -144,8 +144,9 @@ impl Workspace {
 
 impl Sequential {
     /// The batch-mean loss on `(x, y)` and its gradient for every weight (in
-    /// [`get_weights`](Sequential::get_weights) order), in training mode (dropout on, with a
-    /// fixed mask), without updating anything: for checking gradients and for learning.
+    /// [`get_weights`](Sequential::get_weights) order; zero for the non-trainable ones), in
+    /// training mode (dropout on, with a fixed mask; batch statistics), without updating
+    /// anything, moving statistics included: for checking gradients and for learning.
     ///
     /// ```
     /// use ndarray::array;

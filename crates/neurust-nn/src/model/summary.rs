@@ -45,9 +45,9 @@ pub struct Summary {
     pub rows: Vec<SummaryRow>,
     /// All weights.
     pub total_params: usize,
-    /// Weights that training changes.
+    /// Weights that the optimizer trains.
     pub trainable_params: usize,
-    /// Weights that it does not.
+    /// Weights that it does not (BatchNormalization's moving statistics).
     pub non_trainable_params: usize,
 }
 
@@ -63,12 +63,17 @@ impl Sequential {
     pub fn summary(&self) -> Summary {
         let mut shape = self.input_shape();
         let mut rows = Vec::new();
+        let mut non_trainable = 0usize;
         for layer in &self.layers {
             if layer.class_name() == "InputLayer" {
                 // Keras's summary does not list the input either.
                 continue;
             }
             let params = shape.as_ref().map_or(0, |s| layer.param_count(s));
+            let frozen = shape
+                .as_ref()
+                .map_or(0, |s| layer.non_trainable_param_count(s));
+            non_trainable = non_trainable.saturating_add(frozen.min(params));
             shape = shape.and_then(|s| layer.output_shape(&s).ok());
             rows.push(SummaryRow {
                 name: layer.name().to_string(),
@@ -79,12 +84,13 @@ impl Sequential {
         }
         // Saturates, as each layer's count does, for sizes no machine could hold.
         let total = rows.iter().fold(0usize, |t, r| t.saturating_add(r.params));
+        let non_trainable = non_trainable.min(total);
         Summary {
             model_name: self.name.clone(),
             rows,
             total_params: total,
-            trainable_params: total,
-            non_trainable_params: 0,
+            trainable_params: total - non_trainable,
+            non_trainable_params: non_trainable,
         }
     }
 }

@@ -160,6 +160,7 @@ impl Fit<'_, '_> {
                 );
                 let compiled = model.compiled.as_mut().expect("checked above");
                 compiled.optimizer.step(&mut model.layers);
+                model.layers.iter_mut().for_each(|l| l.update_state());
                 seen += rows;
                 logs.set("loss", loss_sum / seen as f64);
                 for (m, sum) in compiled_keys(&names).zip(&sums) {

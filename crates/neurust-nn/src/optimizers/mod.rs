@@ -160,14 +160,16 @@ impl OptimizerState {
         self.state.clear();
     }
 
-    /// Applies one update to every parameter, in the order the layers visit them.
+    /// Applies one update to every trainable parameter, in the order the layers visit them.
     pub(crate) fn step(&mut self, layers: &mut [Box<dyn Layer>]) {
         self.iterations += 1;
         let mut index = 0;
         for layer in layers {
             layer.visit_params(&mut |param| {
-                self.update_param(index, param);
-                index += 1;
+                if param.trainable {
+                    self.update_param(index, param);
+                    index += 1;
+                }
             });
         }
     }
