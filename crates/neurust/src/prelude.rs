@@ -11,7 +11,7 @@
 pub use crate::{Error, Result, ToF32, fashion_mnist, mnist};
 pub use ndarray::{
     Array, Array1, Array2, Array3, Array4, ArrayD, ArrayView, ArrayView1, ArrayView2, ArrayView3,
-    Axis, array, s,
+    Axis, Ix1, Ix2, Ix3, Ix4, IxDyn, array, s,
 };
 pub use neurust_display::{Displayable, PlainResult, clear_output, display};
 pub use neurust_nn::callbacks::Callback;

@@ -95,7 +95,7 @@ pub(crate) fn evaluate_rows(
 impl Sequential {
     /// `x` as rows of features, checked against the shape the model was built for. A model not
     /// built yet is built for `x`'s shape, as Keras does on a first `predict`.
-    fn inputs<'a, S: Data<Elem = f32>, D: Dimension>(
+    pub(super) fn inputs<'a, S: Data<Elem = f32>, D: Dimension>(
         &mut self,
         x: &'a ArrayBase<S, D>,
     ) -> Result<ndarray::CowArray<'a, f32, ndarray::Ix2>> {

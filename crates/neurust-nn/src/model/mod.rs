@@ -6,6 +6,7 @@ mod compile;
 mod fit;
 mod holdout;
 mod inference;
+mod layer_outputs;
 mod load;
 mod save;
 mod sequential;

@@ -82,6 +82,15 @@ impl Workspace {
             .slice(s![..rows, ..])
     }
 
+    /// After [`forward`](Self::forward): the output of each layer that computes something, by
+    /// the layer's index in the model, `rows` rows of it.
+    pub fn outputs(&self, rows: usize) -> impl Iterator<Item = (usize, ArrayView2<'_, f32>)> {
+        self.active
+            .iter()
+            .zip(&self.acts)
+            .map(move |(&layer, act)| (layer, act.slice(s![..rows, ..])))
+    }
+
     /// Back-propagates the loss's gradient (already in the last gradient buffer).
     fn backward(&mut self, model: &mut Sequential, x: ArrayView2<f32>) {
         let rows = x.nrows();
