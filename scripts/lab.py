@@ -175,8 +175,7 @@ def run(args) -> int:
         print(f"  {name:<28} {total:6.1f} s in all: kernel start {start:.1f} s, "
               f"the Keras tutorial's cells {keras_part:.1f} s, the extra steps {beyond:.1f} s"
               f"{status}")
-    print("  (the same tutorial in Keras, run by nbclient here: 19.8 s on TensorFlow, "
-          "11.2 s on JAX; target <= 12 s)")
+    print("  (beside Keras: tests/kernel/bench --notebook ... --keras-python ... runs both in one go)")
     return 1 if failures else 0
 
 
