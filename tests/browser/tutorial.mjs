@@ -5,7 +5,8 @@
 // no error output appeared, then saves a screenshot. Always stops its server and browser.
 //
 // Environment: JUPYTER (the jupyter command), NOTEBOOK (the .ipynb to copy), SCREENSHOT (PNG
-// path), CHROMIUM (default /usr/bin/chromium), JUPYTER_PATH (where the neurust spec is).
+// path), CHROMIUM (default /usr/bin/chromium), JUPYTER_PATH (where the neurust spec is), EXPECT
+// (what the page must show; see below).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,9 +19,19 @@ const JUPYTER = process.env.JUPYTER || 'jupyter';
 const NOTEBOOK = process.env.NOTEBOOK;
 const SCREENSHOT = process.env.SCREENSHOT;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// What the run must show (EXPECT, JSON): texts on the page, the accuracy line and its floor, the
+// least number of images, how long running all cells may take, and the two cells whose outputs
+// the screenshot shows. The default is the MLP tutorial's.
+const EXPECT = JSON.parse(process.env.EXPECT || 'null') || {
+  texts: ['[60000, 28, 28] [60000]', '203,530', 'predicted digit: 6'],
+  accuracy: 'test accuracy: ([0-9.]+)',
+  minAccuracy: 0.97,
+  minImages: 5,
+  shots: ['digit_grid(&x_train', 'plot_history(&historico)'],
+};
 const SERVER_TIMEOUT = 60_000;
 const KERNEL_TIMEOUT = 180_000;
-const RUN_TIMEOUT = 300_000;
+const RUN_TIMEOUT = (EXPECT.runSeconds || 300) * 1000;
 
 const t0 = Date.now();
 const log = (msg) => console.log(`[browser ${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}`);
@@ -215,13 +226,13 @@ async function main() {
     log(`saved notebook: ${cells.length} code cells run, ${imageOutputs} image outputs, no errors`);
     const rendered = report.images.filter((i) => i.done && i.w > 0 && i.h > 0);
     log(`${rendered.length} of ${report.images.length} images rendered`);
-    if (report.images.length < 5) throw new Error(`expected at least 5 images (digit grid, curves, digit 3000, confusion matrix, mistakes), found ${report.images.length}`);
+    if (report.images.length < EXPECT.minImages) throw new Error(`expected at least ${EXPECT.minImages} images, found ${report.images.length}`);
     if (rendered.length !== report.images.length) throw new Error(`images not rendered: ${JSON.stringify(report.images)}`);
-    for (const expected of ['[60000, 28, 28] [60000]', '203,530', 'predicted digit: 6']) {
+    for (const expected of EXPECT.texts) {
       if (!report.text.includes(expected)) throw new Error(`the page does not show ${JSON.stringify(expected)}`);
     }
-    const acc = /test accuracy: ([0-9.]+)/.exec(report.text);
-    if (!acc || Number(acc[1]) < 0.97) throw new Error(`test accuracy below 0.97 or missing: ${acc && acc[1]}`);
+    const acc = new RegExp(EXPECT.accuracy).exec(report.text);
+    if (!acc || Number(acc[1]) < EXPECT.minAccuracy) throw new Error(`test accuracy below ${EXPECT.minAccuracy} or missing: ${acc && acc[1]}`);
     log(`test accuracy ${acc[1]}`);
     if (consoleErrors.length) log(`page errors (not failing): ${consoleErrors.join(' | ')}`);
 
@@ -282,15 +293,15 @@ async function screenshot(page) {
     return Math.abs(a.left - b.left) < 5 && Math.abs(a.top - b.top) > 100;
   }, views);
   log(`screenshot layout: ${stacked ? 'views stacked' : 'views side by side'}`);
-  await page.evaluate((sel) => {
+  // Each view shows one of the cells named in EXPECT.shots (their outputs).
+  await page.evaluate(([sel, shots]) => {
     const panels = [...document.querySelectorAll(sel)]
       .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top
         || a.getBoundingClientRect().left - b.getBoundingClientRect().left);
     const find = (p, needle) => [...p.querySelectorAll('.jp-CodeCell')]
       .find((c) => c.querySelector('.jp-InputArea-editor')?.textContent.includes(needle));
-    find(panels[0], 'digit_grid(&x_train').scrollIntoView({ block: 'end' });
-    find(panels[1], 'plot_history(&historico)').scrollIntoView({ block: 'end' });
-  }, views);
+    panels.forEach((p, i) => find(p, shots[i]).scrollIntoView({ block: 'end' }));
+  }, [views, EXPECT.shots]);
   await page.mouse.click(dock.x + dock.width - 5, dock.y + dock.height - 5);
   await page.mouse.move(0, 0);
   await page.waitForTimeout(1000);
