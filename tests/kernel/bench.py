@@ -7,8 +7,9 @@ stdout with, from one run on one machine:
   * trivial (`1 + 1`) and variable-defining cells: median and p95;
   * each cell of --cells FILE: wall time and overhead (wall time less evcxr's "Execution"
     phase, which is the cell's own work plus loading its library);
-  * the tutorial notebook under nbclient, kernel start included (--notebook), and the same
-    tutorial as a Keras notebook (--keras-python PATH: a venv set up as ../shared/anchors says).
+  * the tutorial notebook under nbclient, kernel start included (--notebook): its cells that
+    mirror the Keras tutorial (those not tagged `beyond-keras`), and the same tutorial as a
+    Keras notebook (--keras-python PATH: a venv set up as ../shared/anchors says).
 
 Run through tests/kernel/bench, which builds the release kernel and installs its spec.
 """
@@ -101,6 +102,18 @@ def overhead(kc, code):
     return wall, wall - work
 
 
+def keras_part(path):
+    """A copy of notebook `path` holding only the cells that mirror the Keras tutorial."""
+    with open(path) as f:
+        nb = json.load(f)
+    nb["cells"] = [c for c in nb["cells"]
+                   if "beyond-keras" not in c.get("metadata", {}).get("tags", [])]
+    out = tempfile.NamedTemporaryFile("w", suffix=".ipynb", delete=False)
+    json.dump(nb, out)
+    out.close()
+    return out.name, sum(c["cell_type"] == "code" for c in nb["cells"])
+
+
 def notebook_seconds(python, path, kernel, env=None):
     runner = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "anchors",
                           "run_notebook.py")
@@ -179,9 +192,13 @@ def main():
 
     if args.notebook:
         wait_for_standby()
-        seconds = notebook_seconds(sys.executable, args.notebook, "neurust", environment(True))
+        path, cells = keras_part(args.notebook)
+        seconds = notebook_seconds(sys.executable, path, "neurust", environment(True))
+        os.unlink(path)
         result["notebook_s"] = seconds
-        say(f"notebook {args.notebook} under nbclient, kernel start included: {seconds} s")
+        result["notebook_cells"] = cells
+        say(f"notebook {args.notebook}, its {cells} Keras-tutorial cells under nbclient, "
+            f"kernel start included: {seconds} s")
     if args.keras_python and args.keras_notebook:
         env = dict(os.environ, KERAS_BACKEND="jax",
                    JUPYTER_PATH=os.path.join(os.path.dirname(os.path.dirname(args.keras_python)),
