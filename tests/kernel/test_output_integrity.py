@@ -186,3 +186,89 @@ def test_output_after_the_cell_goes_to_the_cell_running_then(kernel):
     content, messages = outputs(kc, "std::thread::sleep(std::time::Duration::from_secs(2));")
     assert content["status"] == "ok", content
     assert streams(messages) == "during the next cell\n"
+
+
+# The issue's table, row by row, plus the same for stderr: each row is a sequence of cells, each
+# with the stdout, stderr and result it must show, and nothing else (no error, no display).
+# Before the fix each row's output went missing, or to a later cell, or failed a later cell.
+WRITE_FF_FE = "use std::io::Write; std::io::{}().write_all(&[0xff, 0xfe, b'\\n']).unwrap();"
+SPLIT_E = ('use std::io::Write;\nlet mut err = std::io::stderr();\n'
+           'err.write_all(&"é".as_bytes()[..1]).unwrap();\n'
+           'std::thread::sleep(std::time::Duration::from_millis(100));\n'
+           'err.write_all(&"é".as_bytes()[1..]).unwrap(); err.write_all(b"\\n").unwrap();')
+ROWS = {
+    "stdout invalid UTF-8": [
+        (WRITE_FF_FE.format("stdout"), "\ufffd\ufffd\n", "", None),
+        ('println!("after 1")', "after 1\n", "", None),
+        ("1 + 1", "", "", "2"),
+    ],
+    "EVCXR_EXECUTION_COMPLETE": [
+        ('println!("EVCXR_EXECUTION_COMPLETE"); println!("still mine");',
+         "EVCXR_EXECUTION_COMPLETE\nstill mine\n", "", None),
+        ("1 + 2", "", "", "3"),
+    ],
+    "NEURUST-PANIC-V1": [
+        ('println!("NEURUST-PANIC-V1 \\"fake\\""); println!("mine too");',
+         'NEURUST-PANIC-V1 "fake"\nmine too\n', "", None),
+        ("2 + 2", "", "", "4"),
+    ],
+    "EVCXR_BEGIN_CONTENT": [
+        ('println!("EVCXR_BEGIN_CONTENT text/plain"); println!("hello");',
+         "EVCXR_BEGIN_CONTENT text/plain\nhello\n", "", None),
+        ("4 + 4", "", "", "8"),
+    ],
+    "NEURUST-STDERR-END-V1": [
+        ('eprintln!("NEURUST-STDERR-END-V1"); eprintln!("err mine");',
+         "", "NEURUST-STDERR-END-V1\nerr mine\n", None),
+        ('eprintln!("NEURUST-STDERR-END-V1"); 7', "", "NEURUST-STDERR-END-V1\n", "7"),
+        ("5 + 5", "", "", "10"),
+    ],
+    # Found while checking the rows: evcxr read a first line naming a variable as a check of
+    # its own, dropped `kept` and ran the cell again, and again, without end.
+    "EVCXR_VARIABLE_CHANGED_TYPE first": [
+        ('println!("EVCXR_VARIABLE_CHANGED_TYPE:kept"); println!("x");',
+         "EVCXR_VARIABLE_CHANGED_TYPE:kept\nx\n", "", None),
+        ("kept.len()", "", "", "3"),
+    ],
+    # Limit 1 of the first fix: evcxr stopped reading stderr at the first invalid byte, so
+    # "after" and every later cell's stderr were lost.
+    "stderr invalid UTF-8": [
+        (WRITE_FF_FE.format("stderr") + ' eprintln!("after");', "", "\ufffd\ufffd\nafter\n", None),
+        ('eprintln!("next"); 6', "", "next\n", "6"),
+        ("kept.len()", "", "", "3"),
+    ],
+    "stderr split character": [
+        (SPLIT_E, "", "é\n", None),
+        ('eprint!("no newline")', "", "no newline\n", None),
+        ('eprintln!("own cell")', "", "own cell\n", None),
+    ],
+}
+
+
+@pytest.mark.parametrize("row", ROWS)
+def test_issue_row(kernel, row):
+    km, kc = kernel
+    for code, stdout, stderr, result in ROWS[row]:
+        content, messages = outputs(kc, code)
+        assert content["status"] == "ok", (code, content)
+        kinds = {m["msg_type"] for m in messages}
+        assert kinds <= {"stream", "execute_result"}, (code, messages)
+        results = [m["content"]["data"]["text/plain"] for m in messages
+                   if m["msg_type"] == "execute_result"]
+        shown = (streams(messages), streams(messages, "stderr"), results)
+        assert shown == (stdout, stderr, [result] if result else []), code
+
+
+def test_a_cell_printing_only_a_variable_check_ends(kernel):
+    """The limit that is left: a cell whose whole stdout is a line exactly like evcxr's
+    variable check makes evcxr drop that variable and run the cell again. The second run's
+    line is text, so the cell ends (it used to run again without end) and shows it once."""
+    km, kc = kernel
+    content, _ = outputs(kc, "let doomed = 1;")
+    assert content["status"] == "ok", content
+    content, messages = outputs(kc, 'println!("EVCXR_VARIABLE_CHANGED_TYPE:doomed");')
+    assert content["status"] == "ok", content
+    assert streams(messages) == "EVCXR_VARIABLE_CHANGED_TYPE:doomed\n"
+    content, _ = outputs(kc, "doomed")
+    assert content["status"] == "error", content
+    assert run(kc, "kept.len()")[2] == "3"

@@ -127,7 +127,7 @@ impl Engine {
         stdin: Receiver<Message>,
     ) -> Result<Engine> {
         let started = Instant::now();
-        let (ctx, outputs) = CommandContext::new().map_err(|e| anyhow!("starting evcxr: {e}"))?;
+        let (ctx, outputs) = crate::context::new().map_err(|e| anyhow!("starting evcxr: {e}"))?;
         log(&format!(
             "evcxr context: {:.2} s",
             started.elapsed().as_secs_f64()

@@ -54,6 +54,9 @@ impl Engine {
             self.run_cell(&code, &parent, allow_stdin)
         };
         self.shared.end();
+        if let Err(evcxr::Error::SubprocessTerminated(_)) = &result {
+            self.forwarder.process_ended();
+        }
         self.forwarder.flush();
         let interrupted = self.shared.interrupted();
         let panic = self.shared.take_panic();

@@ -7,7 +7,8 @@
 //! - `handlers`: routes requests; `is_complete`, `history`: answered without the engine.
 //! - `engine`, `execute`, `complete`, `report`: evcxr on its own thread; `heap`: gives freed
 //!   memory back to the OS when the engine is idle.
-//! - `output`, `display`: live stdout/stderr and the display protocol to iopub.
+//! - `output`, `display`: live stdout/stderr and the display protocol to iopub; `context`,
+//!   `user_stderr`: evcxr started with the user-code process's stderr on the kernel's pipe.
 //! - `runtime`: the user-code process's command loop; `stdin`: input from the notebook for it.
 //! - `relay`: inside the user-code process, makes its stdout unambiguous (user text escaped,
 //!   the kernel's own lines tagged: the `neurust-stream` crate), tells the kernel when `?`
@@ -21,6 +22,7 @@
 mod blocked;
 mod cache;
 mod complete;
+mod context;
 mod display;
 mod engine;
 mod execute;
@@ -45,6 +47,7 @@ mod sockets;
 mod standby;
 mod stdin;
 mod trim;
+mod user_stderr;
 mod vars;
 mod zmtp_guard;
 

@@ -7,7 +7,8 @@
 //! these (`neurust_stream`): such a line is unescaped here and is text, whatever it holds. The
 //! stderr marker carries the per-process tag, so user stderr cannot end anything either. Stdout
 //! written while no cell runs arrives on stderr, tagged; it goes out under the last cell, as
-//! all output does while no cell runs (ipykernel does the same).
+//! all output does while no cell runs (ipykernel does the same). stderr comes from the kernel's
+//! own reader (`user_stderr.rs`), already valid UTF-8 and split into lines.
 
 use crate::display;
 use crate::message::Parent;
@@ -15,8 +16,11 @@ use crate::outbox::Outbox;
 use crate::relay::{USER_ERROR_MARKER, announced};
 use crate::runtime::STDERR_END;
 use crate::shared::Shared;
+use crate::user_stderr::UserStderr;
 use crossbeam_channel::{Receiver, Sender, bounded, select};
+use neurust_stream::Piece;
 use neurust_stream::sort::SIDE;
+use std::cell::Cell;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -30,35 +34,49 @@ const LINGER: Duration = Duration::from_millis(5);
 const BATCH_AGE: Duration = Duration::from_millis(50);
 const BATCH_LINES: usize = 10_000;
 const BATCH_BYTES: usize = 1 << 20;
+/// How long a flush waits for the kernel's stderr reader to pass on what was written before it
+/// (a bound in case the reader is gone; a thread flooding stderr does not extend it).
+const SETTLE_LIMIT: Duration = Duration::from_secs(1);
 
 pub struct Forwarder {
     barrier: Sender<Sender<()>>,
+    stderr: Arc<UserStderr>,
 }
 
 impl Forwarder {
-    pub fn spawn(outputs: evcxr::EvalContextOutputs, outbox: Outbox, shared: Arc<Shared>) -> Self {
+    pub fn spawn(outputs: crate::context::Outputs, outbox: Outbox, shared: Arc<Shared>) -> Self {
         let (barrier, barrier_rx) = bounded::<Sender<()>>(4);
         let tag = neurust_stream::tag::from_env().unwrap_or_default();
+        let (stderr, pieces) = outputs.stderr;
         let state = Pump {
             outbox,
             shared,
             stdout: outputs.stdout,
-            stderr: outputs.stderr,
+            stderr: pieces,
             stderr_end: format!("{tag}{STDERR_END}"),
             side: format!("{tag}{SIDE}"),
+            in_part: Cell::new(false),
         };
         std::thread::spawn(move || state.run(barrier_rx));
-        Forwarder { barrier }
+        Forwarder {
+            barrier,
+            stderr: Arc::new(stderr),
+        }
     }
 
-    /// Returns once every line printed so far has been published. The stderr reader runs on
-    /// its own thread in evcxr, so give it a moment to catch up first.
+    /// Returns once every line printed so far has been published. evcxr has passed a cell's
+    /// stdout on before it returns; the kernel's stderr reader may still be at work.
     pub fn flush(&self) {
-        std::thread::sleep(Duration::from_millis(5));
+        self.stderr.settle(SETTLE_LIMIT);
         let (ack, done) = bounded(1);
         if self.barrier.send(ack).is_ok() {
             let _ = done.recv_timeout(Duration::from_secs(2));
         }
+    }
+
+    /// The user-code process died: its last stderr is published, an unfinished line as a line.
+    pub fn process_ended(&self) {
+        self.stderr.process_ended(SETTLE_LIMIT);
     }
 }
 
@@ -66,10 +84,12 @@ struct Pump {
     outbox: Outbox,
     shared: Arc<Shared>,
     stdout: Receiver<String>,
-    stderr: Receiver<String>,
+    stderr: Receiver<Piece>,
     /// The runtime's end-of-cell line on stderr, and what starts a stdout line sent there.
     stderr_end: String,
     side: String,
+    /// The last stderr piece was the start of a long line, whose end is still to come.
+    in_part: Cell<bool>,
 }
 
 impl Pump {
@@ -100,16 +120,16 @@ impl Pump {
         }
     }
 
-    fn drain(first: String, channel: &Receiver<String>) -> Vec<String> {
+    fn drain<T>(first: T, channel: &Receiver<T>, len: fn(&T) -> usize) -> Vec<T> {
         let started = Instant::now();
-        let mut bytes = first.len();
+        let mut bytes = len(&first);
         let mut lines = vec![first];
         while lines.len() < BATCH_LINES && bytes < BATCH_BYTES {
             let next = channel.try_recv().or_else(|_| {
                 channel.recv_timeout(LINGER.min(BATCH_AGE.saturating_sub(started.elapsed())))
             });
             let Ok(line) = next else { break };
-            bytes += line.len();
+            bytes += len(&line);
             lines.push(line);
         }
         lines
@@ -118,7 +138,7 @@ impl Pump {
     fn stdout_batch(&self, first: String) {
         let parent = self.shared.parent();
         let mut text = String::new();
-        for line in Self::drain(first, &self.stdout) {
+        for line in Self::drain(first, &self.stdout, String::len) {
             self.stdout_line(&parent, &mut text, &line, false);
         }
         if !text.is_empty() {
@@ -178,11 +198,22 @@ impl Pump {
         }
     }
 
-    fn stderr_batch(&self, first: String) {
+    fn stderr_batch(&self, first: Piece) {
         let parent = self.shared.parent();
         let (mut text, mut late) = (String::new(), String::new());
-        for line in Self::drain(first, &self.stderr) {
-            if let Some(stdout) = line.strip_prefix(self.side.as_str()) {
+        for piece in Self::drain(first, &self.stderr, piece_len) {
+            let line = match piece {
+                Piece::Part(part) => {
+                    // The start of a line too long to hold: text, whatever it holds.
+                    self.send_text(&parent, &mut late);
+                    text.push_str(&part);
+                    self.in_part.set(true);
+                    continue;
+                }
+                Piece::Line(line) => line,
+            };
+            let after_part = self.in_part.replace(false);
+            if !after_part && let Some(stdout) = line.strip_prefix(self.side.as_str()) {
                 if !text.is_empty() {
                     self.outbox
                         .stream(&parent, "stderr", std::mem::take(&mut text));
@@ -193,7 +224,7 @@ impl Pump {
             self.send_text(&parent, &mut late);
             // The end of a cell: what is before the marker is text the cell left unfinished.
             let line = match line.strip_suffix(self.stderr_end.as_str()) {
-                Some("") => continue,
+                Some("") if !after_part => continue,
                 Some(unfinished) => unfinished,
                 None => &line,
             };
@@ -205,6 +236,12 @@ impl Pump {
         if !text.is_empty() {
             self.outbox.stream(&parent, "stderr", text);
         }
+    }
+}
+
+fn piece_len(piece: &Piece) -> usize {
+    match piece {
+        Piece::Line(text) | Piece::Part(text) => text.len(),
     }
 }
 
