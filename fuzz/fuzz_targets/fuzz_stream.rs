@@ -1,8 +1,7 @@
 //! The user-code process's stdout: arbitrary bytes, written in arbitrary pieces, through the
 //! relay's line splitting and sorting and the kernel's unescaping (`neurust_stream`).
 //!
-//! Input: a flags byte (bit 0: the bytes come while a cell runs, after a first line of text, as
-//! evcxr's variable checks may print before user code; else between cells; bits 1-7:
+//! Input: a flags byte (bit 0: the bytes come while a cell runs, else between cells; bits 1-7:
 //! the size of the pieces, 1 to 128 bytes), a byte for the longest line held whole (8 to 263
 //! bytes, so long lines go in pieces), then the bytes. Checked, unless the input holds the tag:
 //! no line that evcxr or the kernel reads holds a control name of either (`EVCXR_`,
@@ -25,9 +24,7 @@ fuzz_target!(|data: &[u8]| {
     let mut splitter = Splitter::with_limit(usize::from(*limit) + 8);
     let mut sorter = Sorter::new(TAG);
     if in_cell {
-        // evcxr's variable checks print first in a cell: user output starts after them.
         sorter.piece(neurust_stream::Piece::Line(format!("{TAG}{CELL_START}")));
-        sorter.piece(neurust_stream::Piece::Line("out".into()));
     }
     for chunk in bytes.chunks(piece) {
         splitter.feed(chunk, &mut |p| sorter.piece(p));
@@ -60,7 +57,10 @@ fuzz_target!(|data: &[u8]| {
             }
             let holds_tag = bytes.windows(TAG.len()).any(|w| w == TAG.as_bytes());
             if !holds_tag && unescape(line).is_none() {
-                assert!(!line.contains("EVCXR_") && !line.contains("NEURUST-"), "{line:?}");
+                assert!(
+                    !line.contains("EVCXR_") && !line.contains("NEURUST-"),
+                    "{line:?}"
+                );
                 assert!(!line.ends_with('\r'), "{line:?}");
             }
         }
@@ -68,8 +68,7 @@ fuzz_target!(|data: &[u8]| {
     if bytes.windows(TAG.len()).any(|w| w == TAG.as_bytes()) {
         return;
     }
-    let mut expected = String::from(if in_cell { "out\n" } else { "" });
-    expected.push_str(&String::from_utf8_lossy(bytes));
+    let mut expected = String::from_utf8_lossy(bytes).into_owned();
     if !bytes.is_empty() && !expected.ends_with('\n') {
         expected.push('\n');
     }

@@ -223,6 +223,13 @@ ROWS = {
         ('eprintln!("NEURUST-STDERR-END-V1"); 7', "", "NEURUST-STDERR-END-V1\n", "7"),
         ("5 + 5", "", "", "10"),
     ],
+    # Found while checking the rows: evcxr read a first line naming a variable as a check of
+    # its own, dropped `kept` and ran the cell again, and again, without end.
+    "EVCXR_VARIABLE_CHANGED_TYPE first": [
+        ('println!("EVCXR_VARIABLE_CHANGED_TYPE:kept"); println!("x");',
+         "EVCXR_VARIABLE_CHANGED_TYPE:kept\nx\n", "", None),
+        ("kept.len()", "", "", "3"),
+    ],
     # Limit 1 of the first fix: evcxr stopped reading stderr at the first invalid byte, so
     # "after" and every later cell's stderr were lost.
     "stderr invalid UTF-8": [
@@ -250,3 +257,18 @@ def test_issue_row(kernel, row):
                    if m["msg_type"] == "execute_result"]
         shown = (streams(messages), streams(messages, "stderr"), results)
         assert shown == (stdout, stderr, [result] if result else []), code
+
+
+def test_a_cell_printing_only_a_variable_check_ends(kernel):
+    """The limit that is left: a cell whose whole stdout is a line exactly like evcxr's
+    variable check makes evcxr drop that variable and run the cell again. The second run's
+    line is text, so the cell ends (it used to run again without end) and shows it once."""
+    km, kc = kernel
+    content, _ = outputs(kc, "let doomed = 1;")
+    assert content["status"] == "ok", content
+    content, messages = outputs(kc, 'println!("EVCXR_VARIABLE_CHANGED_TYPE:doomed");')
+    assert content["status"] == "ok", content
+    assert streams(messages) == "EVCXR_VARIABLE_CHANGED_TYPE:doomed\n"
+    content, _ = outputs(kc, "doomed")
+    assert content["status"] == "error", content
+    assert run(kc, "kept.len()")[2] == "3"

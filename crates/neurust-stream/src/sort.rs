@@ -6,12 +6,15 @@
 //! - the kernel's own code writes its lines after the per-process tag ([`crate::tag`]): the
 //!   start and end of a cell (the runtime), the panic hook's line, displays and content blocks
 //!   (`neurust-display`). The relay removes the tag. Tagged content blocks pass whole.
-//! - evcxr's generated code cannot be tagged. It writes `EVCXR_VARIABLE_CHANGED_TYPE:` lines
-//!   before the cell's code runs, and `EVCXR_ERROR_OCCURRED`, `EVCXR_PANIC_NOTIFICATION` and
-//!   the final expression's `EVCXR_BEGIN_CONTENT` … `EVCXR_END_CONTENT` blocks after it: so
-//!   such lines count as control lines only at the very start of a cell, or as the very last
-//!   lines before its end. Lines that may be such an ending are held until the next line (then
-//!   they were user text) or the end of the cell (then they were evcxr's).
+//! - evcxr's generated code cannot be tagged. It writes `EVCXR_ERROR_OCCURRED`,
+//!   `EVCXR_PANIC_NOTIFICATION` and the final expression's `EVCXR_BEGIN_CONTENT` …
+//!   `EVCXR_END_CONTENT` blocks after the cell's code: such lines count as control lines only
+//!   as the very last lines before the cell's end. Its `EVCXR_VARIABLE_CHANGED_TYPE:` lines come
+//!   instead of the cell's code (which then does not run): they count only as the whole of a
+//!   cell's output, and not for a name that counted in the cell just before (evcxr drops that
+//!   variable and runs the cell again, whose checks no longer name it; a printed copy would
+//!   make it run the cell again without end). Lines that may be evcxr's are held until the next
+//!   line (then they were user text) or the end of the cell (then they were evcxr's).
 //! - an `evcxr_input` prompt line counts only when a read of stdin follows it at once; its
 //!   prompt then goes with the read's announcement (the relay's own line).
 //!
@@ -83,6 +86,10 @@ pub struct Sorter {
     leading: bool,
     block: Block,
     held: Vec<Held>,
+    /// The held lines are variable checks (from the start of the cell), not an ending.
+    checks_held: bool,
+    /// The variables named by the checks that counted in the last cell.
+    last_checks: Vec<String>,
     prompt: Option<String>,
     /// The last piece was the start of a long line: its end is still to come.
     in_part: bool,
@@ -99,6 +106,8 @@ impl Sorter {
             leading: false,
             block: Block::None,
             held: Vec::new(),
+            checks_held: false,
+            last_checks: Vec::new(),
             prompt: None,
             in_part: false,
             out: Vec::new(),
@@ -207,10 +216,11 @@ impl Sorter {
         let leading = std::mem::replace(&mut self.leading, false);
         if leading && line.starts_with(CHANGED_TYPE) {
             self.leading = true;
-            return self.raw(&line);
+            self.checks_held = true;
+            return self.held.push(Held { line, at: 0 });
         }
         if let Some(at) = evcxr_ending(&line) {
-            if self.prompt.is_some() {
+            if self.prompt.is_some() || self.checks_held {
                 self.release();
             }
             if line[at..].starts_with(BEGIN) {
@@ -234,6 +244,7 @@ impl Sorter {
             if before.is_empty() && self.block != Block::Evcxr && self.prompt.is_none() {
                 self.evcxr_ending_is_genuine();
             } else {
+                self.last_checks.clear();
                 self.release();
                 self.text_before(before);
             }
@@ -272,8 +283,26 @@ impl Sorter {
         true
     }
 
-    /// The end of a cell right after held lines: they were evcxr's.
+    /// The end of a cell right after held lines: they were evcxr's (variable checks only if
+    /// none names a variable that the last cell's checks named).
     fn evcxr_ending_is_genuine(&mut self) {
+        let checks: Vec<String> = if self.checks_held {
+            let names = self.held.iter().map(|h| {
+                h.line
+                    .strip_prefix(CHANGED_TYPE)
+                    .unwrap_or_default()
+                    .to_owned()
+            });
+            names.collect()
+        } else {
+            Vec::new()
+        };
+        if checks.iter().any(|name| self.last_checks.contains(name)) {
+            self.last_checks.clear();
+            return self.release();
+        }
+        self.last_checks = checks;
+        self.checks_held = false;
         for Held { line, at } in std::mem::take(&mut self.held) {
             self.text_before(&line[..at]);
             self.raw(&line[at..]);
@@ -288,6 +317,7 @@ impl Sorter {
         if let Some(line) = self.prompt.take() {
             self.user(&line);
         }
+        self.checks_held = false;
         for held in std::mem::take(&mut self.held) {
             self.user(&held.line);
         }

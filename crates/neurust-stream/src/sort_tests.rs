@@ -85,19 +85,59 @@ fn the_kernels_tagged_lines_are_control_lines() {
 
 #[test]
 fn evcxrs_own_lines_count_where_evcxr_writes_them() {
-    let (evcxr, _, _) = sort(&cell(
-        "EVCXR_VARIABLE_CHANGED_TYPE:x\nout\nxEVCXR_ERROR_OCCURRED\n",
-    ));
+    let (evcxr, _, _) = sort(&cell("out\nxEVCXR_ERROR_OCCURRED\n"));
     assert_eq!(
         evcxr,
-        "EVCXR_VARIABLE_CHANGED_TYPE:x\nout\nx\nEVCXR_ERROR_OCCURRED\n\
-         NEURUST-USER-ERROR-V1\nEVCXR_EXECUTION_COMPLETE\n"
+        "out\nx\nEVCXR_ERROR_OCCURRED\nNEURUST-USER-ERROR-V1\nEVCXR_EXECUTION_COMPLETE\n"
     );
+    let checks = "EVCXR_VARIABLE_CHANGED_TYPE:x\nEVCXR_VARIABLE_CHANGED_TYPE:y\n";
+    let (evcxr, _, _) = sort(&cell(checks));
+    assert_eq!(evcxr, format!("{checks}EVCXR_EXECUTION_COMPLETE\n"));
     let result = "EVCXR_BEGIN_CONTENT text/plain\n[1, 2]\nEVCXR_END_CONTENT\n";
     let (evcxr, _, _) = sort(&cell(&format!("out\n{result}")));
     assert_eq!(evcxr, format!("out\n{result}EVCXR_EXECUTION_COMPLETE\n"));
     let (evcxr, _, _) = sort(&cell("EVCXR_PANIC_NOTIFICATION\n"));
     assert_eq!(controls(&evcxr), ["EVCXR_PANIC_NOTIFICATION", CELL_END]);
+}
+
+#[test]
+fn variable_checks_count_only_as_the_whole_of_a_cells_output() {
+    // evcxr's checks return before the cell's code runs: with other output, they were printed.
+    for body in [
+        "EVCXR_VARIABLE_CHANGED_TYPE:kept\nx\n",
+        "EVCXR_VARIABLE_CHANGED_TYPE:kept\nEVCXR_ERROR_OCCURRED\n",
+        "EVCXR_VARIABLE_CHANGED_TYPE:kept\nEVCXR_BEGIN_CONTENT text/plain\n1\nEVCXR_END_CONTENT\n",
+    ] {
+        let (evcxr, _, _) = sort(&cell(body));
+        let shown: Vec<&str> = evcxr.lines().filter(|l| l.starts_with("EVCXR_V")).collect();
+        assert!(shown.is_empty(), "{body:?} gave {evcxr:?}");
+        assert_eq!(
+            crate::unescape(evcxr.lines().next().unwrap_or_default()).map(|u| u.text),
+            Some("EVCXR_VARIABLE_CHANGED_TYPE:kept".to_owned())
+        );
+    }
+}
+
+#[test]
+fn a_variable_check_named_by_the_cell_before_is_text() {
+    // A cell that prints only a check: evcxr drops the variable and runs the cell again; the
+    // run again must end, so the same name right after a check that counted is text.
+    let check = "EVCXR_VARIABLE_CHANGED_TYPE:kept\n";
+    let (evcxr, _, ends) = sort(&[cell(check), cell(check), cell(check)].concat());
+    let escaped = crate::escape_line("EVCXR_VARIABLE_CHANGED_TYPE:kept");
+    assert_eq!(
+        evcxr,
+        format!("{check}{CELL_END}\n{escaped}\n{CELL_END}\n{check}{CELL_END}\n")
+    );
+    assert_eq!(ends, 3);
+    // Another name, or a cell between, counts again.
+    let other = "EVCXR_VARIABLE_CHANGED_TYPE:other\n";
+    let (evcxr, _, _) = sort(&[cell(check), cell(other), cell("x\n"), cell(other)].concat());
+    let end = format!("{CELL_END}\n");
+    assert_eq!(
+        evcxr,
+        [check, &end, other, &end, "x\n", &end, other, &end].concat()
+    );
 }
 
 #[test]
@@ -179,8 +219,7 @@ fn user_bytes_read_back_unchanged_in_order() {
         .collect();
     for _ in 0..3000 {
         let in_cell = next() % 2 == 0;
-        // In a cell, evcxr's variable checks may print first: user output starts after them.
-        let mut bytes = if in_cell { b"x\n".to_vec() } else { Vec::new() };
+        let mut bytes = Vec::new();
         for _ in 0..next() % 12 {
             bytes.extend_from_slice(pieces[next() as usize % pieces.len()]);
         }
