@@ -24,6 +24,6 @@ pub use crate::model::{
 };
 pub use crate::optimizers::{Adam, AdamW, IntoOptimizer, Optimizer, RmsProp, Sgd};
 pub use crate::parallel::num_threads;
-pub use crate::process::share_process_state;
 pub use crate::rng::{Rng, set_random_seed};
+pub use crate::share::share_process_state;
 pub use crate::{callbacks, layers, optimizers};

@@ -39,6 +39,7 @@ pub mod optimizers;
 mod parallel;
 mod process;
 mod rng;
+mod share;
 mod simd;
 
 pub use error::{Error, Result};

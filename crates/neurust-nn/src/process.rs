@@ -9,9 +9,8 @@
 //! copy in the same process finds it there. In a notebook the copies are built from one compiled
 //! crate, so they agree on the value's layout; a magic word in front of it is checked before use.
 //!
-//! In a notebook, [`share_process_state`] publishes them all from the kernel's start-up code
-//! (`neurust::notebook::init`), before any user code runs, so two copies never race to publish
-//! the same value; elsewhere each is published on first use.
+//! This module knows none of the values: each module that keeps one calls [`shared`] with a
+//! `static` slot of its own. When they are published is decided in one place, `share.rs`.
 
 use std::sync::OnceLock;
 
@@ -80,23 +79,6 @@ fn publish<T>(var: &str, value: T) -> &'static T {
     // crate reads the environment nowhere concurrently with it.
     unsafe { std::env::set_var(var, entry) };
     &tagged.value
-}
-
-/// Publishes now every value this crate shares between its copies in one process: the random
-/// seed, the interrupt flag, the progress display, the save counter and the worker threads.
-/// A notebook kernel calls it at start-up, before user code runs (elsewhere each value is
-/// published on its first use, which is as good in a program with one copy of this crate).
-///
-/// ```
-/// neurust_nn::share_process_state();
-/// assert!(std::env::vars().any(|(name, _)| name.starts_with("NEURUST_RNG_STATE_V")));
-/// ```
-pub fn share_process_state() {
-    crate::rng::share_state();
-    crate::callbacks::interrupt_flag();
-    crate::callbacks::progress_factory();
-    crate::model::atomic::sequence();
-    crate::parallel::start_team();
 }
 
 #[cfg(test)]
