@@ -6,9 +6,9 @@
 ///
 /// ```
 /// use neurust_nn::callbacks::StepTimer;
-/// let mut t = StepTimer::new(100.0);
-/// assert_eq!(t.per_step(1, 100.5), 0.5);   // the first step: 0.5 s
-/// assert_eq!(t.per_step(3, 100.7), 0.1);   // two more in 0.2 s
+/// let mut t = StepTimer::new(0.0);
+/// assert_eq!(t.per_step(1, 0.5), 0.5);   // the first step: 0.5 s
+/// assert_eq!(t.per_step(3, 0.75), 0.125); // two more in 0.25 s
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepTimer {
