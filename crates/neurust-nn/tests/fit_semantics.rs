@@ -264,7 +264,7 @@ fn training_learns_the_task_and_predict_is_probabilities() {
 }
 
 #[test]
-fn the_text_reporter_prints_one_keras_line_per_epoch() {
+fn the_text_reporter_prints_one_keras_line_per_epoch_at_verbose_2() {
     let (x, y) = blobs(64, 20);
     let mut model = small_model(21, 0.0);
     let mut out = Vec::new();
@@ -273,7 +273,7 @@ fn the_text_reporter_prints_one_keras_line_per_epoch() {
         .epochs(2)
         .validation_split(0.5)
         .verbose(0)
-        .callback(neurust_nn::callbacks::ProgressLogger::to_writer(&mut out))
+        .callback(neurust_nn::callbacks::ProgressLogger::to_writer(&mut out).verbose(2))
         .run()
         .unwrap();
     let text = String::from_utf8(out).unwrap();
@@ -286,5 +286,36 @@ fn the_text_reporter_prints_one_keras_line_per_epoch() {
             && lines[1].contains(" - val_loss: "),
         "{}",
         lines[1]
+    );
+}
+
+#[test]
+fn the_text_reporter_follows_the_verbosity() {
+    let (x, y) = blobs(64, 20);
+    let run = |logger: neurust_nn::callbacks::ProgressLogger| {
+        let mut model = small_model(21, 0.0);
+        model
+            .fit(&x, &y)
+            .epochs(1)
+            .verbose(0)
+            .callback(logger)
+            .run()
+            .unwrap();
+    };
+    // Silent with fit's verbose 0.
+    let mut out = Vec::new();
+    run(neurust_nn::callbacks::ProgressLogger::to_writer(&mut out));
+    assert!(out.is_empty(), "{}", String::from_utf8_lossy(&out));
+    // The bar at verbose 1: redrawn with `\r`, no `Epoch` line for a single epoch.
+    let mut out = Vec::new();
+    run(neurust_nn::callbacks::ProgressLogger::to_writer(&mut out).verbose(1));
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.starts_with('\r') && text.ends_with('\n'), "{text:?}");
+    assert!(!text.contains("Epoch"), "{text:?}");
+    let last = text.rsplit('\r').next().unwrap();
+    assert!(
+        last.starts_with("\x1b[1m2/2\x1b[0m \x1b[32m━━━━━━━━━━━━━━━━━━━━\x1b[0m")
+            && last.contains("/step - accuracy: "),
+        "{last:?}"
     );
 }

@@ -93,17 +93,99 @@ fn final_bar_lists_every_epoch_without_a_running_bar() {
         "{text}"
     );
     assert!(
-        text.contains("50/50 - 0.2s - 5ms/step - accuracy: 0.9000"),
+        text.contains("50/50 ━━━━━━━━━━━━━━━━━━━━ 0s 5ms/step - accuracy: 0.9000"),
         "{text:?}"
     );
     assert!(text.contains("val_loss: 0.2000"));
     let html = last_bar.bundle.get("text/html").unwrap();
     assert!(!html.contains("<progress"));
-    // A running bar shows step, ETA and running values.
+    // A running bar shows step, time left (Keras's `0s`) and running values.
     let mid = events.iter().find(|e| {
-        e.bundle.text_plain().contains("ETA") && e.bundle.text_plain().contains("loss: ")
+        e.bundle.text_plain().contains("/50 ━") && e.bundle.text_plain().contains("loss: ")
     });
     let mid = mid.expect("a running bar with values");
     assert!(mid.bundle.get("text/html").unwrap().contains("<progress"));
-    assert!(mid.bundle.text_plain().contains("ms/step"));
+    assert!(
+        mid.bundle.text_plain().contains(" 0s 5ms/step - "),
+        "{}",
+        mid.bundle.text_plain()
+    );
+}
+
+#[path = "../../neurust-nn/tests/support/keras_events.rs"]
+mod keras_events;
+
+/// Replays the `fit` captured from Keras through the live display: its text/plain form reads
+/// as what Keras leaves in a notebook, line for line.
+#[test]
+fn text_form_reads_as_keras_in_a_notebook() {
+    use keras_events::{Event, frames, scenarios, screen};
+    let fit = scenarios()
+        .into_iter()
+        .find(|s| s.name == "fit_v1")
+        .unwrap();
+    let clock = FakeClock::default();
+    let mut live = LiveProgress::with_clock(Vec::<LiveEvent>::new(), clock.clone());
+    live.train_begin(&params(fit.epochs, fit.steps));
+    let to_logs = |values: &[(String, f64)]| {
+        let mut logs = Logs::default();
+        values.iter().for_each(|(k, v)| logs.set(k, *v));
+        logs
+    };
+    let mut shown_after_epoch = Vec::new();
+    for event in &fit.events {
+        match event {
+            Event::EpochBegin(e, t) => {
+                clock.0.set(Duration::from_secs_f64(*t));
+                live.epoch_begin(*e);
+            }
+            Event::Batch(b, t, values) => {
+                clock.0.set(Duration::from_secs_f64(*t));
+                live.batch_end(*b, &to_logs(values));
+            }
+            Event::EpochEnd(e, t, values) => {
+                clock.0.set(Duration::from_secs_f64(*t));
+                live.epoch_end(*e, &to_logs(values));
+                let bar = live
+                    .sink()
+                    .iter()
+                    .rev()
+                    .find(|ev| ev.id == live.sink()[0].id);
+                shown_after_epoch.push(bar.unwrap().bundle.text_plain().to_string());
+            }
+        }
+    }
+    // After each epoch: what Keras's output shows once that epoch's final line is written.
+    let keras = screen(fit.keras_out);
+    let keras: Vec<&str> = keras.lines().collect();
+    assert_eq!(shown_after_epoch[0], keras[..2].join("\n"));
+    assert_eq!(shown_after_epoch[1], keras[..4].join("\n"));
+    // While running: a bar drawn by both at the same step is the same line.
+    let keras_frames = frames(fit.keras_out);
+    let mut compared = 0;
+    for event in live.sink() {
+        let text = event.bundle.text_plain();
+        let Some(running) = text
+            .lines()
+            .last()
+            .filter(|l| l.contains("ms/step") && !l.contains("val_"))
+        else {
+            continue;
+        };
+        // Keras's frames of the same epoch: after its `Epoch` line, before the next.
+        let header = text.lines().rev().nth(1).unwrap();
+        let from = keras_frames.iter().position(|f| f == header).unwrap();
+        let epoch_frames = keras_frames[from + 1..]
+            .iter()
+            .take_while(|f| !f.starts_with("Epoch"));
+        let count = running.split(' ').find(|w| !w.is_empty()).unwrap();
+        let same_step = epoch_frames
+            .filter(|f| !f.contains("val_"))
+            .find(|f| f.trim_start().starts_with(&format!("{count} ")));
+        if let Some(k) = same_step {
+            assert_eq!(running, k);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 2, "only {compared} running lines compared");
 }

@@ -5,6 +5,7 @@
 mod early_stopping;
 mod history;
 mod logs;
+mod progbar;
 mod progress;
 mod stop;
 mod terminate_on_nan;
@@ -12,7 +13,11 @@ mod terminate_on_nan;
 pub use early_stopping::EarlyStopping;
 pub use history::History;
 pub use logs::Logs;
-pub use progress::{ProgressLogger, format_epoch_line};
+pub use progbar::{
+    BAR_CHAR, BAR_WIDTH, Progbar, ProgbarLine, REDRAW_INTERVAL, StepTimer, epoch_header,
+    format_count, format_eta, format_per_step, format_value, format_value_verbose2,
+};
+pub use progress::ProgressLogger;
 pub use stop::{StopHandle, interrupt, interrupt_flag, take_interrupt};
 pub use terminate_on_nan::TerminateOnNaN;
 
@@ -110,7 +115,7 @@ pub(crate) fn progress_factory() -> &'static RwLock<Option<ProgressFactory>> {
     crate::process::shared(&THIS_COPY, "PROGRESS_FACTORY", || RwLock::new(None))
 }
 
-/// Replaces the default progress reporter (one text line per epoch) for later `fit` calls;
+/// Replaces the default progress reporter (Keras's text, [`ProgressLogger`]) for later `fit` calls;
 /// a notebook display registers its live view here.
 pub fn set_progress_factory(factory: ProgressFactory) {
     *progress_factory()

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use neurust_display::{Displayable, MimeBundle};
+use neurust_nn::callbacks::{ProgbarLine, epoch_header, format_eta, format_per_step, format_value};
 
 use crate::escape_html;
 
@@ -10,8 +11,9 @@ use crate::escape_html;
 #[derive(Debug, Clone, PartialEq)]
 ///
 /// ```
-/// let l = neurust_plot::live::EpochLine { epoch: 1, steps: 1500,
-///     elapsed: std::time::Duration::from_secs(3), logs: vec![("loss".into(), 0.43)] };
+/// use std::time::Duration;
+/// let l = neurust_plot::live::EpochLine { epoch: 1, steps: 1500, elapsed: Duration::from_secs(3),
+///     per_step: Duration::from_millis(2), logs: vec![("loss".into(), 0.43)] };
 /// ```
 pub struct EpochLine {
     /// 1-based epoch.
@@ -20,6 +22,8 @@ pub struct EpochLine {
     pub steps: usize,
     /// Time the epoch took.
     pub elapsed: Duration,
+    /// Time per step, as Keras estimates it (the first step left out).
+    pub per_step: Duration,
     /// Final values (training and validation).
     pub logs: Vec<(String, f64)>,
 }
@@ -32,7 +36,8 @@ pub struct EpochLine {
 /// v.epoch = 1;
 /// v.step = 750;
 /// v.elapsed = std::time::Duration::from_secs(3);
-/// assert!(v.text().contains("750/1500"));
+/// v.per_step = std::time::Duration::from_millis(4);
+/// assert_eq!(v.text(), "Epoch 1/5\n 750/1500 ━━━━━━━━━━━━━━━━━━━━ 3s 4ms/step");
 /// assert!(v.html().contains("<progress"));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -47,6 +52,8 @@ pub struct ProgressView {
     pub step: usize,
     /// Time spent in the running epoch.
     pub elapsed: Duration,
+    /// Time per step in the running epoch, as Keras estimates it (the first step left out).
+    pub per_step: Duration,
     /// Running means of the running epoch.
     pub logs: Vec<(String, f64)>,
     /// Epochs already finished.
@@ -56,54 +63,40 @@ pub struct ProgressView {
 }
 
 fn secs(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if s < 10.0 {
-        format!("{s:.1}s")
-    } else {
-        format!("{s:.0}s")
-    }
-}
-
-fn per_step(d: Duration, steps: usize) -> String {
-    let s = d.as_secs_f64() / steps.max(1) as f64;
-    if s >= 1.0 {
-        format!("{s:.1}s/step")
-    } else if s >= 1e-3 {
-        format!("{:.0}ms/step", s * 1e3)
-    } else {
-        format!("{:.0}us/step", s * 1e6)
-    }
+    format!("{:.0}s", d.as_secs_f64())
 }
 
 fn values(logs: &[(String, f64)]) -> String {
     logs.iter()
-        .map(|(k, v)| format!("{k}: {v:.4}"))
+        .map(|(k, v)| format!("{k}: {}", format_value(*v)))
         .collect::<Vec<_>>()
         .join(" - ")
 }
 
 impl ProgressView {
-    /// Estimated time left in the running epoch.
+    /// Estimated time left in the running epoch: Keras's time per step times the steps left.
     ///
     /// ```
     /// use std::time::Duration;
-    /// let v = neurust_plot::live::ProgressView { steps: 100, step: 25, elapsed: Duration::from_secs(1), ..Default::default() };
+    /// let v = neurust_plot::live::ProgressView { steps: 100, step: 25,
+    ///     per_step: Duration::from_millis(40), ..Default::default() };
     /// assert_eq!(v.eta(), Duration::from_secs(3));
     /// ```
     pub fn eta(&self) -> Duration {
-        if self.step == 0 {
-            return Duration::ZERO;
-        }
-        self.elapsed
-            .mul_f64(self.steps.saturating_sub(self.step) as f64 / self.step as f64)
+        self.per_step
+            .saturating_mul(u32::try_from(self.steps.saturating_sub(self.step)).unwrap_or(u32::MAX))
     }
 
     fn eta_text(&self) -> String {
         if self.step == 0 {
-            "ETA -".into()
+            "-".into()
         } else {
-            format!("ETA {}", secs(self.eta()))
+            format_eta(self.per_step.as_secs_f64() * (self.steps as f64 - self.step as f64))
         }
+    }
+
+    fn header(&self, epoch: usize) -> Option<String> {
+        epoch_header(epoch.saturating_sub(1), self.epochs)
     }
 
     fn waiting(&self) -> Option<String> {
@@ -111,57 +104,53 @@ impl ProgressView {
             .then(|| format!("Training: {} epochs of {} steps", self.epochs, self.steps))
     }
 
-    fn running_text(&self) -> Option<String> {
+    /// Keras's screen for the running epoch: its `Epoch` line, then the bar once a step
+    /// is done.
+    fn running_text(&self) -> Vec<String> {
         if self.finished || self.epoch == 0 {
-            return self.waiting();
+            return self.waiting().into_iter().collect();
         }
-        let width = 20usize;
-        let filled = (self.step * width)
-            .checked_div(self.steps)
-            .unwrap_or(0)
-            .min(width);
-        let bar = format!("{}{}", "━".repeat(filled), "─".repeat(width - filled));
-        let mut s = format!(
-            "Epoch {}/{}\n{}/{} {bar} {} - {}",
-            self.epoch,
-            self.epochs,
-            self.step,
-            self.steps,
-            self.eta_text(),
-            per_step(self.elapsed, self.step)
-        );
-        if !self.logs.is_empty() {
-            s.push_str(" - ");
-            s.push_str(&values(&self.logs));
+        let mut lines: Vec<String> = self.header(self.epoch).into_iter().collect();
+        if self.step > 0 {
+            let line = ProgbarLine {
+                current: self.step,
+                target: self.steps,
+                finished: false,
+                seconds: self.per_step.as_secs_f64() * (self.steps as f64 - self.step as f64),
+                per_step: self.per_step.as_secs_f64(),
+                values: self.logs.clone(),
+            };
+            lines.push(line.plain());
         }
-        Some(s)
+        lines
     }
 
-    fn done_text(l: &EpochLine, epochs: usize) -> String {
-        format!(
-            "Epoch {}/{}\n{}/{} - {} - {} - {}",
-            l.epoch,
-            epochs,
-            l.steps,
-            l.steps,
-            secs(l.elapsed),
-            per_step(l.elapsed, l.steps),
-            values(&l.logs)
-        )
+    fn done_text(&self, l: &EpochLine) -> Vec<String> {
+        let line = ProgbarLine {
+            current: l.steps,
+            target: l.steps,
+            finished: true,
+            seconds: l.elapsed.as_secs_f64(),
+            per_step: l.per_step.as_secs_f64(),
+            values: l.logs.clone(),
+        };
+        self.header(l.epoch)
+            .into_iter()
+            .chain([line.plain()])
+            .collect()
     }
 
-    /// Keras-like lines: each finished epoch, then the running bar.
+    /// What Keras 3 leaves on screen at this point of `fit` (verbose 1), line for line and
+    /// without its colours: each finished epoch's `Epoch i/n` line (when there are several
+    /// epochs) and final bar line, then the running epoch's. Without colours Keras's bar is
+    /// always full (it shows progress by colour); the HTML form shows a `<progress>` bar.
     ///
     /// ```
     /// let v = neurust_plot::live::ProgressView { epochs: 5, steps: 100, ..Default::default() };
     /// assert_eq!(v.text(), "Training: 5 epochs of 100 steps");
     /// ```
     pub fn text(&self) -> String {
-        let mut lines: Vec<String> = self
-            .done
-            .iter()
-            .map(|l| Self::done_text(l, self.epochs))
-            .collect();
+        let mut lines: Vec<String> = self.done.iter().flat_map(|l| self.done_text(l)).collect();
         lines.extend(self.running_text());
         lines.join("\n")
     }
@@ -184,7 +173,7 @@ impl ProgressView {
                 l.steps,
                 l.steps,
                 secs(l.elapsed),
-                per_step(l.elapsed, l.steps),
+                format_per_step(l.per_step.as_secs_f64()),
                 escape_html(&values(&l.logs))
             ));
         }
@@ -199,7 +188,7 @@ impl ProgressView {
                 self.step,
                 self.steps,
                 self.eta_text(),
-                per_step(self.elapsed, self.step),
+                format_per_step(self.per_step.as_secs_f64()),
                 escape_html(&values(&self.logs))
             ));
         } else if let Some(w) = self.waiting() {

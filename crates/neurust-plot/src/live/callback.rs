@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use neurust_display::{DisplayHandle, Displayable, Frontend};
-use neurust_nn::callbacks::{Callback, CallbackContext, FitParams, Logs, ProgressLogger};
+use neurust_nn::callbacks::{
+    Callback, CallbackContext, FitParams, Logs, ProgressLogger, StepTimer,
+};
 
 use crate::live::bar::{EpochLine, ProgressView};
 use crate::live::chart::epoch_chart;
@@ -41,6 +43,7 @@ pub struct LiveProgress<S: Sink = KernelSink, C: Clock = SystemClock> {
     bar_shown: bool,
     chart_shown: bool,
     epoch_start: Duration,
+    timer: StepTimer,
     metrics: BTreeMap<String, Vec<f64>>,
 }
 
@@ -73,6 +76,7 @@ impl<S: Sink, C: Clock> LiveProgress<S, C> {
             bar_shown: false,
             chart_shown: false,
             epoch_start: Duration::ZERO,
+            timer: StepTimer::new(0.0),
             metrics: BTreeMap::new(),
         }
     }
@@ -118,17 +122,19 @@ impl<S: Sink, C: Clock> LiveProgress<S, C> {
     ///
     /// ```
     /// # use neurust_nn::callbacks::{FitParams, Logs};
-    /// # let params = FitParams { epochs: 1, steps: 1, samples: 32, batch_size: 32, verbose: 1,
+    /// # let params = FitParams { epochs: 2, steps: 1, samples: 32, batch_size: 32, verbose: 1,
     /// #                          do_validation: false, metrics: vec!["loss".into()] };
     /// let mut live = neurust_plot::live::LiveProgress::new(Vec::<neurust_plot::live::LiveEvent>::new());
     /// live.train_begin(&params);
     /// live.epoch_begin(0);
-    /// assert!(live.sink()[1].bundle.text_plain().starts_with("Epoch 1/1"));
+    /// assert_eq!(live.sink()[1].bundle.text_plain(), "Epoch 1/2");
     /// ```
     pub fn epoch_begin(&mut self, epoch: usize) {
         self.epoch_start = self.clock.now();
+        self.timer = StepTimer::new(self.epoch_start.as_secs_f64());
         self.view.epoch = epoch + 1;
         self.view.step = 0;
+        self.view.per_step = Duration::ZERO;
         self.view.logs.clear();
         self.throttle.mark(self.epoch_start);
         self.show_bar();
@@ -149,8 +155,11 @@ impl<S: Sink, C: Clock> LiveProgress<S, C> {
     pub fn batch_end(&mut self, batch: usize, logs: &Logs) {
         let now = self.clock.now();
         self.view.step = batch + 1;
+        // Every step, as Keras: its estimate remembers when the first step ended.
+        let per_step = self.timer.per_step(batch + 1, now.as_secs_f64());
         if self.throttle.ready(now) {
             self.view.elapsed = now.saturating_sub(self.epoch_start);
+            self.view.per_step = seconds(per_step);
             self.view.logs = logs.iter().map(|(k, v)| (k.to_string(), v)).collect();
             self.show_bar();
         }
@@ -177,10 +186,13 @@ impl<S: Sink, C: Clock> LiveProgress<S, C> {
             self.metrics.entry(k.clone()).or_default().push(*v);
         }
         let elapsed = now.saturating_sub(self.epoch_start);
+        // Keras ends the bar at the epoch's steps, even when training stopped early.
+        let steps = self.view.steps;
         self.view.done.push(EpochLine {
             epoch: epoch + 1,
-            steps: self.view.step,
+            steps,
             elapsed,
+            per_step: seconds(self.timer.per_step(steps, now.as_secs_f64())),
             logs: values,
         });
         self.view.epoch = 0;
@@ -210,6 +222,11 @@ impl<S: Sink, C: Clock> LiveProgress<S, C> {
     }
 }
 
+/// A duration from seconds (zero if negative or not a number).
+fn seconds(s: f64) -> Duration {
+    Duration::try_from_secs_f64(s).unwrap_or_default()
+}
+
 impl<S: Sink, C: Clock> Callback for LiveProgress<S, C> {
     fn on_train_begin(&mut self, ctx: &mut CallbackContext) {
         self.train_begin(ctx.params())
@@ -229,8 +246,8 @@ impl<S: Sink, C: Clock> Callback for LiveProgress<S, C> {
 }
 
 /// The progress factory for `neurust_nn::callbacks::set_progress_factory`:
-/// verbose 0 → none; 1 → the live display under the neurust kernel, else
-/// Keras-style lines (one per epoch); 2 → the lines.
+/// verbose 0 → none; 1 → the live display under the neurust kernel, else Keras's bar on
+/// standard output; 2 → Keras's line per epoch on standard output.
 ///
 /// ```
 /// assert!(neurust_plot::live::progress_factory(0).is_none());

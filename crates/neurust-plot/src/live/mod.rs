@@ -1,5 +1,6 @@
 //! Live training display for `fit`: a progress bar and a per-epoch chart, updated
-//! in place in the neurust kernel; Keras-style lines elsewhere.
+//! in place in the neurust kernel (its text/plain form is Keras 3's progress text); Keras's
+//! progress text on standard output elsewhere.
 //!
 //! * [`callback`](LiveProgress): the nn progress hook driving the outputs,
 //! * [`ProgressView`]: the bar's rendering (HTML and text),
