@@ -10,7 +10,7 @@
 pub fn widest<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f") {
+        if has_avx512() {
             // SAFETY: the processor supports the features the function is compiled for.
             return unsafe { avx512(f) };
         }
@@ -21,6 +21,13 @@ pub fn widest<R>(f: impl FnOnce() -> R) -> R {
         }
     }
     f()
+}
+
+/// Whether the AVX-512 paths run: built with the `avx512` feature (the default) and the
+/// processor has AVX-512F.
+#[cfg(target_arch = "x86_64")]
+pub fn has_avx512() -> bool {
+    cfg!(feature = "avx512") && std::arch::is_x86_feature_detected!("avx512f")
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -34,9 +34,9 @@ pub struct Operands {
     pub accumulate: bool,
 }
 
-/// Whether the running processor can run [`gemm`].
+/// Whether [`gemm`] runs here: built with the `avx512` feature, on a processor with AVX-512F.
 pub fn available() -> bool {
-    std::is_x86_feature_detected!("avx512f")
+    crate::simd::has_avx512()
 }
 
 /// Computes the product described by `op`.

@@ -17,7 +17,7 @@ pub struct Coefficients {
 
 /// Whether [`update`] can run here (AVX-512F).
 pub fn usable() -> bool {
-    std::is_x86_feature_detected!("avx512f")
+    crate::simd::has_avx512()
 }
 
 /// `m += (g-m)c1`, `v += (g²-v)c2` (each flushed to zero below the normal range), then
