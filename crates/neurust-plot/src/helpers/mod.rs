@@ -4,3 +4,4 @@ pub(crate) mod confusion;
 pub(crate) mod digits;
 pub(crate) mod history;
 pub(crate) mod pyplot;
+pub(crate) mod stack;
