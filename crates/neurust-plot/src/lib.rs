@@ -5,9 +5,9 @@
 //!
 //! | module | items |
 //! |---|---|
-//! | figure | [`Figure`] (`new`, `size`, `subplots`, `ax`, `to_svg`, `to_png`, `save`), [`Axes`] (`imshow`, `plot`, `scatter`, `bar`, `hist`, `text`, `title`, `xlabel`, `ylabel`, `legend`, `grid`, `axis_off`, `xlim`, `ylim`, `xticks`, `yticks`), marks [`Series`], [`Bars`], [`Picture`], [`Annotation`], [`TAB10`] |
+//! | figure | [`Figure`] (`new`, `size`, `subplots`, `ax`, `to_svg`, `to_png`, `save`), [`Axes`] (`imshow`, `plot`, `scatter`, `bar`, `hist`, `text`, `title`, `xlabel`, `xlabel_color`, `ylabel`, `legend`, `grid`, `axis_off`, `xlim`, `ylim`, `xticks`, `yticks`), marks [`Series`], [`Bars`], [`Picture`], [`Annotation`], [`TAB10`] |
 //! | colormap | [`Colormap`] (viridis, gray, gray_r) |
-//! | helpers | [`digit_grid`], [`misclassified_grid`], [`confusion_matrix`], [`plot_history`], [`metrics_figure`]; matplotlib's one-liners [`imshow`], [`plot`], [`plot_xy`], [`scatter`], [`hist`], [`bar`] |
+//! | helpers | [`digit_grid`], [`misclassified_grid`], [`prediction_grid`], [`confusion_matrix`], [`plot_history`], [`metrics_figure`]; matplotlib's one-liners [`imshow`], [`plot`], [`plot_xy`], [`scatter`], [`hist`], [`bar`] |
 //! | tables | [`ArrayResult`], [`array_text`], [`array_bundle`] (arrays shown as numpy does), [`Table`], [`summary_table`], [`evaluation_table`], [`history_table`], [`NnDisplay`], [`Rich`] |
 //! | display | `Displayable` for [`Figure`], [`Table`], [`live::ProgressView`]; re-exported [`display`], [`clear_output`], [`Displayable`] |
 //! | [`live`] | [`live::LiveProgress`] (the `fit` progress hook), [`live::install`] |
@@ -62,6 +62,7 @@ pub use figure::picture::{Annotation, Picture};
 pub use helpers::confusion::confusion_matrix;
 pub use helpers::digits::{digit_grid, misclassified_grid};
 pub use helpers::history::{metrics_figure, plot_history};
+pub use helpers::predictions::prediction_grid;
 pub use helpers::pyplot::{bar, hist, imshow, plot, plot_xy, scatter};
 pub use image::ImageData;
 pub use labels::{LabelNum, Labels};

@@ -24,6 +24,7 @@ pub struct Axes {
     pub(crate) notes: Vec<Annotation>,
     pub(crate) title: Option<String>,
     pub(crate) xlabel: Option<String>,
+    pub(crate) xlabel_color: Option<Rgb>,
     pub(crate) ylabel: Option<String>,
     pub(crate) legend: bool,
     pub(crate) grid: bool,
@@ -172,6 +173,7 @@ impl Axes {
             heights,
             label: None,
             color,
+            each: Vec::new(),
         });
         Ok(self.bars.last_mut().expect("just pushed"))
     }
