@@ -11,6 +11,7 @@ use ndarray::{ArrayBase, Data, Dimension};
 
 use crate::data::Grid;
 use crate::figure::marks::Rgb;
+use crate::helpers::stack::MAX_STACK;
 use crate::{Num, PlotError, Result};
 
 /// An array `imshow` can show: any `ndarray` array or view of numbers, owned or borrowed.
@@ -106,6 +107,12 @@ pub(crate) fn read(what: &str, image: &(impl ImageData + ?Sized)) -> Result<Show
             data: image.image_values(),
         })),
         [rows, cols, c @ (3 | 4)] => color(what, image, rows, cols, c),
+        // Refused before its values are copied: all of x_train would be ~400 MB of f64.
+        [n, _, _] if n > MAX_STACK => Err(PlotError::Invalid(format!(
+            "{what}: a stack of {n} images is more than one figure shows (at most \
+             {MAX_STACK}); show the first few with `imshow(&images.slice(s![..16, .., ..]))`, \
+             or give a colour image the shape (h, w, 3)"
+        ))),
         [n, rows, cols] => Ok(Shown::Stack {
             n,
             rows,

@@ -3,7 +3,7 @@
 
 use crate::data::Grid;
 use crate::figure::picture::Picture;
-use crate::{Figure, PlotError, Result};
+use crate::{Figure, Result};
 
 /// The most images one `imshow` call draws from a stack (a 16 × 16 grid).
 pub(crate) const MAX_STACK: usize = 256;
@@ -17,14 +17,8 @@ pub(crate) fn near_square(n: usize) -> (usize, usize) {
 
 /// `n` images of `rows × cols` values (row-major, one after another) as a grid of axes,
 /// each drawn as `imshow` draws one image: viridis over its own min..max, axes hidden.
+/// `n` is at most [`MAX_STACK`], checked when the array was read.
 pub(crate) fn stack_figure(n: usize, rows: usize, cols: usize, data: Vec<f64>) -> Result<Figure> {
-    if n > MAX_STACK {
-        return Err(PlotError::Invalid(format!(
-            "imshow: a stack of {n} images is more than one figure shows (at most {MAX_STACK}); \
-             show the first few with `imshow(&images.slice(s![..16, .., ..]))`, or give a \
-             colour image the shape (h, w, 3)"
-        )));
-    }
     let (grid_rows, grid_cols) = near_square(n);
     // 2 inches a tile as digit_grid, smaller for wide grids so the figure stays ~12 inches.
     let tile = (12.0 / grid_cols as f64).min(2.0);
