@@ -12,16 +12,24 @@ use crate::{PlotError, Result};
 /// ```
 /// use neurust_plot::Num;
 /// assert_eq!(3u8.to_f64(), 3.0);
+/// assert!(u8::INTEGER && !f32::INTEGER);
 /// ```
 pub trait Num: Copy {
+    /// Whether the type holds whole numbers: colour images of integers are 0–255, of
+    /// floats 0–1, as in matplotlib.
+    const INTEGER: bool = false;
     /// The value as `f64`.
     fn to_f64(self) -> f64;
 }
 
 macro_rules! num {
-    ($($t:ty),*) => {$(impl Num for $t { fn to_f64(self) -> f64 { self as f64 } })*};
+    ($int:literal: $($t:ty),*) => {$(impl Num for $t {
+        const INTEGER: bool = $int;
+        fn to_f64(self) -> f64 { self as f64 }
+    })*};
 }
-num!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize, f32, f64);
+num!(true: u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+num!(false: f32, f64);
 
 /// A 1-D sequence of numbers: `xs`/`ys` of a curve, bar heights, histogram samples.
 ///
@@ -73,56 +81,6 @@ impl Grid {
     pub fn get(&self, r: usize, c: usize) -> f64 {
         self.data[r * self.cols + c]
     }
-}
-
-/// One 2-D image for [`crate::Axes::imshow`]: an `ndarray` matrix (rows × columns).
-///
-/// ```
-/// use neurust_plot::Image2d;
-/// let img = ndarray::Array2::<u8>::zeros((28, 28));
-/// assert_eq!(img.shape2(), (28, 28));
-/// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not one 2-D image",
-    label = "a 2-D array of pixels (rows, columns) is expected here",
-    note = "take one image of a stack with `.slice(s![i, .., ..])` (of a 4-D batch with channels, `s![i, .., .., 0]`)"
-)]
-pub trait Image2d {
-    /// (rows, columns).
-    fn shape2(&self) -> (usize, usize);
-    /// Row-major pixel values.
-    fn pixels(&self) -> Vec<f64>;
-}
-
-impl<S: Data<Elem = T>, T: Num> Image2d for ArrayBase<S, Ix2> {
-    fn shape2(&self) -> (usize, usize) {
-        self.dim()
-    }
-    fn pixels(&self) -> Vec<f64> {
-        self.iter().map(|v| v.to_f64()).collect()
-    }
-}
-impl<I: Image2d + ?Sized> Image2d for &I {
-    fn shape2(&self) -> (usize, usize) {
-        (**self).shape2()
-    }
-    fn pixels(&self) -> Vec<f64> {
-        (**self).pixels()
-    }
-}
-
-pub(crate) fn grid_of(img: &(impl Image2d + ?Sized)) -> Result<Grid> {
-    let (rows, cols) = img.shape2();
-    if rows == 0 || cols == 0 {
-        return Err(PlotError::Empty {
-            what: "imshow image",
-        });
-    }
-    Ok(Grid {
-        rows,
-        cols,
-        data: img.pixels(),
-    })
 }
 
 /// A stack of images: shape (n, h, w), or (n, h·w) with square images (MNIST

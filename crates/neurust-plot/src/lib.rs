@@ -5,13 +5,13 @@
 //!
 //! | module | items |
 //! |---|---|
-//! | figure | [`Figure`] (`new`, `size`, `subplots`, `ax`, `to_svg`, `to_png`, `save`), [`Axes`] (`imshow`, `plot`, `scatter`, `bar`, `hist`, `text`, `title`, `xlabel`, `ylabel`, `legend`, `grid`, `axis_off`, `xlim`, `ylim`, `xticks`, `yticks`), marks [`Series`], [`Bars`], [`Picture`], [`Annotation`], [`TAB10`] |
+//! | figure | [`Figure`] (`new`, `size`, `subplots`, `ax`, `to_svg`, `to_png`, `save`), [`Axes`] (`imshow`, `plot`, `scatter`, `bar`, `hist`, `text`, `title`, `xlabel`, `xlabel_color`, `ylabel`, `legend`, `grid`, `axis_off`, `xlim`, `ylim`, `xticks`, `yticks`), marks [`Series`], [`Bars`], [`Picture`], [`Annotation`], [`TAB10`] |
 //! | colormap | [`Colormap`] (viridis, gray, gray_r) |
-//! | helpers | [`digit_grid`], [`misclassified_grid`], [`confusion_matrix`], [`plot_history`], [`metrics_figure`]; matplotlib's one-liners [`imshow`], [`plot`], [`plot_xy`], [`scatter`], [`hist`], [`bar`] |
+//! | helpers | [`digit_grid`], [`misclassified_grid`], [`prediction_grid`], [`confusion_matrix`], [`plot_history`], [`metrics_figure`]; matplotlib's one-liners [`imshow`], [`plot`], [`plot_xy`], [`scatter`], [`hist`], [`bar`] |
 //! | tables | [`ArrayResult`], [`array_text`], [`array_bundle`] (arrays shown as numpy does), [`Table`], [`summary_table`], [`evaluation_table`], [`history_table`], [`NnDisplay`], [`Rich`] |
 //! | display | `Displayable` for [`Figure`], [`Table`], [`live::ProgressView`]; re-exported [`display`], [`clear_output`], [`Displayable`] |
 //! | [`live`] | [`live::LiveProgress`] (the `fit` progress hook), [`live::install`] |
-//! | inputs | [`Values`], [`Image2d`], [`ImageStack`], [`Labels`] |
+//! | inputs | [`Values`], [`ImageData`], [`ImageStack`], [`Labels`] |
 //! | errors | [`PlotError`], [`Result`] |
 //!
 //! # Rendering
@@ -46,13 +46,14 @@ mod error;
 mod figure;
 mod font;
 mod helpers;
+mod image;
 mod labels;
 pub mod live;
 mod tables;
 mod viridis;
 
 pub use colormap::Colormap;
-pub use data::{Image2d, ImageStack, Num, Values};
+pub use data::{ImageStack, Num, Values};
 pub use error::{PlotError, Result};
 pub use figure::Figure;
 pub use figure::axes::Axes;
@@ -61,7 +62,9 @@ pub use figure::picture::{Annotation, Picture};
 pub use helpers::confusion::confusion_matrix;
 pub use helpers::digits::{digit_grid, misclassified_grid};
 pub use helpers::history::{metrics_figure, plot_history};
+pub use helpers::predictions::prediction_grid;
 pub use helpers::pyplot::{bar, hist, imshow, plot, plot_xy, scatter};
+pub use image::ImageData;
 pub use labels::{LabelNum, Labels};
 pub use neurust_display::{Displayable, clear_output, display, escape_html};
 pub use tables::array::{ArrayResult, array_bundle, array_text};

@@ -71,6 +71,18 @@ fn writes_figures_to_target() {
         "misclassified",
     );
 
+    // imshow of a stack (a grid) and of an RGB array (colours, not a colormap).
+    write(
+        &neurust_plot::imshow(&images.slice(ndarray::s![..10, .., ..])).unwrap(),
+        "imshow_stack",
+    );
+    let rgb = ndarray::Array3::from_shape_fn((24, 32, 3), |(r, c, ch)| match ch {
+        0 => r as f32 / 23.0,
+        1 => c as f32 / 31.0,
+        _ => 0.5,
+    });
+    write(&neurust_plot::imshow(&rgb).unwrap(), "imshow_rgb");
+
     let mut fig = Figure::new().size(12.0, 3.5).subplots(1, 3);
     let ax = fig.ax(0).unwrap();
     ax.scatter(&[1.0, 2.0, 3.0, 4.0], &[2.0, 1.0, 4.0, 3.0])

@@ -35,6 +35,14 @@ pub use neurust_nn as nn;
 /// Figures, digit grids, training curves, tables and the live training display.
 pub use neurust_plot as plot;
 
+/// Fashion-MNIST's class names, indexed by label (`fashion_mnist::CLASS_NAMES`), for
+/// [`prediction_grid`](neurust_plot::prediction_grid) and the tutorial's `class_names`.
+///
+/// ```
+/// assert_eq!(neurust::FASHION_MNIST_CLASSES[0], "T-shirt/top");
+/// assert_eq!(neurust::FASHION_MNIST_CLASSES.len(), 10);
+/// ```
+pub use neurust_datasets::fashion_mnist::CLASS_NAMES as FASHION_MNIST_CLASSES;
 pub use neurust_datasets::{fashion_mnist, mnist};
 // `items`, not the crate root: `neurust_nn::Error` and `Result` must not be reachable as
 // `neurust::Error` and `neurust::Result` (the facade's own), or rust-analyzer names a cell

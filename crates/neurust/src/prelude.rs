@@ -8,7 +8,7 @@
 //! assert_eq!(zeros.sum_axis(Axis(0)), array![0.0, 0.0, 0.0]);
 //! ```
 
-pub use crate::{Error, Result, ToF32, fashion_mnist, mnist};
+pub use crate::{Error, FASHION_MNIST_CLASSES, Result, ToF32, fashion_mnist, mnist};
 pub use ndarray::{
     Array, Array1, Array2, Array3, Array4, ArrayD, ArrayView, ArrayView1, ArrayView2, ArrayView3,
     Axis, Ix1, Ix2, Ix3, Ix4, IxDyn, array, s,
@@ -23,5 +23,5 @@ pub use neurust_nn::{
 };
 pub use neurust_plot::{
     ArrayResult, Colormap, Figure, NnDisplay, Rich, Table, bar, confusion_matrix, digit_grid, hist,
-    imshow, misclassified_grid, plot, plot_history, plot_xy, scatter,
+    imshow, misclassified_grid, plot, plot_history, plot_xy, prediction_grid, scatter,
 };

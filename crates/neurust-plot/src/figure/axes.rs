@@ -1,9 +1,10 @@
 //! [`Axes`]: one plotting area of a figure, with matplotlib's methods.
 
-use crate::data::{Image2d, Values, grid_of};
+use crate::data::Values;
 use crate::figure::marks::{Bars, Rgb, Series, TAB10};
 use crate::figure::picture::{Annotation, Picture};
-use crate::{Colormap, PlotError, Result};
+use crate::image::{ImageData, Shown, read};
+use crate::{PlotError, Result};
 
 /// One subplot: marks, titles, labels, legend, grid, ticks.
 ///
@@ -23,6 +24,7 @@ pub struct Axes {
     pub(crate) notes: Vec<Annotation>,
     pub(crate) title: Option<String>,
     pub(crate) xlabel: Option<String>,
+    pub(crate) xlabel_color: Option<Rgb>,
     pub(crate) ylabel: Option<String>,
     pub(crate) legend: bool,
     pub(crate) grid: bool,
@@ -171,34 +173,42 @@ impl Axes {
             heights,
             label: None,
             color,
+            each: Vec::new(),
         });
         Ok(self.bars.last_mut().expect("just pushed"))
     }
 
-    /// Show a 2-D array as an image, one square per element, nearest-neighbour,
-    /// row 0 at the top, viridis scaled to min..max by default.
+    /// Show an array as an image, one square per pixel, nearest-neighbour, row 0 at the top.
+    /// A 2-D array is coloured with viridis scaled to its min..max by default (NaN drawn as
+    /// the lowest colour); an (h, w, 3) or (h, w, 4) array is an RGB(A) colour image, of
+    /// integers 0–255 or floats 0–1, as in matplotlib. One axes shows one image: a stack
+    /// (n, h, w) is an error here; the [`imshow`](crate::imshow) one-liner draws it as a grid.
     ///
     /// ```
     /// # let mut fig = neurust_plot::Figure::new();
     /// let empty = ndarray::Array2::<u8>::zeros((0, 28));
     /// assert!(fig.ax(0).unwrap().imshow(&empty).is_err());
+    /// let red = ndarray::Array3::from_shape_fn((4, 4, 3), |(_, _, c)| if c == 0 { 255u8 } else { 0 });
+    /// fig.ax(0).unwrap().imshow(&red).unwrap();
     /// ```
-    pub fn imshow(&mut self, image: impl Image2d) -> Result<&mut Picture> {
-        let grid = grid_of(&image)?;
-        let finite = grid.data.iter().filter(|v| v.is_finite());
-        let vmin = finite.clone().cloned().fold(f64::INFINITY, f64::min);
-        let vmax = finite.cloned().fold(f64::NEG_INFINITY, f64::max);
-        let (vmin, vmax) = if vmin.is_finite() {
-            (vmin, vmax)
-        } else {
-            (0.0, 1.0)
+    pub fn imshow(&mut self, image: impl ImageData) -> Result<&mut Picture> {
+        self.show(read("imshow", &image)?)
+    }
+
+    /// Show an image already read by [`read`].
+    pub(crate) fn show(&mut self, shown: Shown) -> Result<&mut Picture> {
+        let picture = match shown {
+            Shown::Gray(grid) => Picture::scalars(grid),
+            Shown::Color { rows, cols, rgb } => Picture::colors(rows, cols, rgb),
+            Shown::Stack { n, rows, cols, .. } => {
+                return Err(PlotError::Invalid(format!(
+                    "Axes::imshow: one axes shows one image, but this is a stack of {n} images \
+                     of {rows}×{cols}; show one with `.slice(s![i, .., ..])`, or all of them \
+                     as a grid with the one-liner `imshow(&images)`"
+                )));
+            }
         };
-        self.picture = Some(Picture {
-            grid,
-            cmap: Colormap::Viridis,
-            vmin,
-            vmax,
-        });
+        self.picture = Some(picture);
         Ok(self.picture.as_mut().expect("just set"))
     }
 

@@ -1,6 +1,6 @@
 //! Styling an [`Axes`]: titles, axis labels, legend, grid, limits and ticks.
 
-use crate::Axes;
+use crate::{Axes, Rgb};
 
 impl Axes {
     /// Title above the axes.
@@ -22,6 +22,17 @@ impl Axes {
     /// ```
     pub fn xlabel(&mut self, label: impl Into<String>) -> &mut Self {
         self.xlabel = Some(label.into());
+        self
+    }
+
+    /// Colour of the x label (default black), as matplotlib's `xlabel(.., color=..)`.
+    ///
+    /// ```
+    /// # let mut fig = neurust_plot::Figure::new();
+    /// fig.ax(0).unwrap().xlabel("Sneaker 97% (Sneaker)").xlabel_color([0, 0, 255]);
+    /// ```
+    pub fn xlabel_color(&mut self, color: Rgb) -> &mut Self {
+        self.xlabel_color = Some(color);
         self
     }
 

@@ -147,9 +147,9 @@ pub(crate) fn draw_axes<DB: DrawingBackend>(area: &Area<DB>, ax: &Axes, cell: Re
         }
     }
     for b in &ax.bars {
-        for ((l, w), h) in b.lefts.iter().zip(&b.widths).zip(&b.heights) {
+        for (i, ((l, w), h)) in b.lefts.iter().zip(&b.widths).zip(&b.heights).enumerate() {
             let (a, c) = (t.point(*l, 0.0), t.point(l + w, *h));
-            area.draw(&Rectangle::new([a, c], rgb(b.color).filled()))
+            area.draw(&Rectangle::new([a, c], rgb(b.color_of(i)).filled()))
                 .map_err(render)?;
         }
     }
@@ -194,9 +194,10 @@ pub(crate) fn draw_axes<DB: DrawingBackend>(area: &Area<DB>, ax: &Axes, cell: Re
         if let Some(xl) = &ax.xlabel {
             // Just under the tick labels, as matplotlib places it.
             let y = y1 + tl + 3 + (TICK_FONT + 4.0).round() as i32;
+            let ink = ax.xlabel_color.unwrap_or(INK);
             area.draw_text(
                 xl,
-                &text(LABEL_FONT, INK, HPos::Center, VPos::Top, false),
+                &text(LABEL_FONT, ink, HPos::Center, VPos::Top, false),
                 (cx.0, y),
             )
             .map_err(render)?;

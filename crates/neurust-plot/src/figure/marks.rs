@@ -128,6 +128,8 @@ pub struct Bars {
     pub(crate) heights: Vec<f64>,
     pub(crate) label: Option<String>,
     pub(crate) color: Rgb,
+    /// Colours of single bars set by [`Bars::bar_color`], indexed by bar.
+    pub(crate) each: Vec<Option<Rgb>>,
 }
 
 impl Bars {
@@ -150,6 +152,34 @@ impl Bars {
     /// ```
     pub fn color(&mut self, color: Rgb) -> &mut Self {
         self.color = color;
+        self.each.clear();
         self
+    }
+
+    /// Colour of bar `i` alone, as matplotlib's `bars[i].set_color(..)`; the others keep
+    /// theirs. A bar that does not exist is an error.
+    ///
+    /// ```
+    /// # let mut fig = neurust_plot::Figure::new();
+    /// let bars = fig.ax(0)?.bar(&[0, 1, 2], &[0.1, 0.7, 0.2])?.color([0x77, 0x77, 0x77]);
+    /// bars.bar_color(1, [255, 0, 0])?;
+    /// assert!(bars.bar_color(3, [0, 0, 255]).is_err());
+    /// # Ok::<(), neurust_plot::PlotError>(())
+    /// ```
+    pub fn bar_color(&mut self, i: usize, color: Rgb) -> crate::Result<&mut Self> {
+        let n = self.heights.len();
+        if i >= n {
+            return Err(crate::PlotError::Invalid(format!(
+                "bar {i} does not exist: there are {n} bars (0..{n})"
+            )));
+        }
+        self.each.resize(n, None);
+        self.each[i] = Some(color);
+        Ok(self)
+    }
+
+    /// The colour bar `i` is drawn in.
+    pub(crate) fn color_of(&self, i: usize) -> Rgb {
+        self.each.get(i).copied().flatten().unwrap_or(self.color)
     }
 }

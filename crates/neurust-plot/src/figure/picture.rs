@@ -4,7 +4,9 @@ use crate::Colormap;
 use crate::data::Grid;
 use crate::figure::marks::Rgb;
 
-/// An image from `imshow`, drawn with nearest-neighbour pixels.
+/// An image from `imshow`, drawn with nearest-neighbour pixels. A colour image (RGB(A)) keeps
+/// its own colours: [`cmap`](Picture::cmap) and [`range`](Picture::range) change only images
+/// of scalars, as in matplotlib.
 ///
 /// ```
 /// use neurust_plot::{Colormap, Figure};
@@ -18,9 +20,42 @@ pub struct Picture {
     pub(crate) cmap: Colormap,
     pub(crate) vmin: f64,
     pub(crate) vmax: f64,
+    /// The pixels of a colour image, row-major; `None` for an image of scalars.
+    pub(crate) colors: Option<Vec<Rgb>>,
 }
 
 impl Picture {
+    /// An image of scalars through viridis, scaled to its finite min..max.
+    pub(crate) fn scalars(grid: Grid) -> Picture {
+        let finite = grid.data.iter().filter(|v| v.is_finite());
+        let vmin = finite.clone().cloned().fold(f64::INFINITY, f64::min);
+        let vmax = finite.cloned().fold(f64::NEG_INFINITY, f64::max);
+        let (vmin, vmax) = if vmin.is_finite() {
+            (vmin, vmax)
+        } else {
+            (0.0, 1.0)
+        };
+        Picture {
+            grid,
+            cmap: Colormap::Viridis,
+            vmin,
+            vmax,
+            colors: None,
+        }
+    }
+
+    /// A colour image of `rows × cols` RGB pixels, row-major.
+    pub(crate) fn colors(rows: usize, cols: usize, rgb: Vec<Rgb>) -> Picture {
+        let data = Vec::new();
+        Picture {
+            grid: Grid { rows, cols, data },
+            cmap: Colormap::Viridis,
+            vmin: 0.0,
+            vmax: 1.0,
+            colors: Some(rgb),
+        }
+    }
+
     /// Colormap (default viridis, as in matplotlib).
     ///
     /// ```
@@ -46,8 +81,16 @@ impl Picture {
         self
     }
 
-    /// The colour level (0..=255) of pixel (row, col), as drawn.
-    pub(crate) fn level(&self, r: usize, c: usize) -> u8 {
+    /// The colour of pixel (row, col), as drawn.
+    pub(crate) fn rgb(&self, r: usize, c: usize) -> Rgb {
+        match &self.colors {
+            Some(colors) => colors[r * self.grid.cols + c],
+            None => self.cmap.level(self.level(r, c)),
+        }
+    }
+
+    /// The colour level (0..=255) of pixel (row, col) of an image of scalars.
+    fn level(&self, r: usize, c: usize) -> u8 {
         let v = self.grid.get(r, c);
         let span = self.vmax - self.vmin;
         let t = if span > 0.0 {

@@ -33,7 +33,7 @@ impl Raster {
         let mut rgb = Vec::with_capacity(w * h * 3);
         for y in 0..h {
             for x in 0..w {
-                rgb.extend_from_slice(&p.cmap.level(p.level(y / s, x / s)));
+                rgb.extend_from_slice(&p.rgb(y / s, x / s));
             }
         }
         Raster {
@@ -93,7 +93,7 @@ pub(crate) fn blit(p: &Picture, target: Rect, buf: &mut [u8], width: u32, height
             let c =
                 (((px as f64 + 0.5 - target.x) / target.w * cols as f64) as usize).min(cols - 1);
             let i = (py as usize * width as usize + px as usize) * 3;
-            buf[i..i + 3].copy_from_slice(&p.cmap.level(p.level(r, c)));
+            buf[i..i + 3].copy_from_slice(&p.rgb(r, c));
         }
     }
 }

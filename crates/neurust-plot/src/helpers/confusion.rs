@@ -52,7 +52,7 @@ pub fn confusion_matrix(
     let pic = pic.clone();
     let font = (19.0 - 0.3 * k as f64).max(9.0);
     for ((r, c), v) in counts.indexed_iter() {
-        let rgb = Colormap::Viridis.level(pic.level(r, c));
+        let rgb = pic.rgb(r, c);
         let ink = if Colormap::luminance(rgb) < 0.5 {
             [255, 255, 255]
         } else {

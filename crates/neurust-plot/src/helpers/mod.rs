@@ -3,4 +3,6 @@
 pub(crate) mod confusion;
 pub(crate) mod digits;
 pub(crate) mod history;
+pub(crate) mod predictions;
 pub(crate) mod pyplot;
+pub(crate) mod stack;

@@ -6,21 +6,45 @@
 //!
 //! [`Axes`]: crate::Axes
 
-use crate::{Figure, Image2d, Result, Values};
+use crate::helpers::stack::stack_figure;
+use crate::image::{ImageData, Shown, read};
+use crate::{Figure, Result, Values};
 
-/// One image, as `plt.imshow(image)`: a 2-D array of pixels (any number type), shown with the
-/// viridis colormap and its own aspect ratio.
+/// An image, as `plt.imshow(image)`. The array's shape decides what is drawn:
+///
+/// - (h, w): one image through the viridis colormap, with its own aspect ratio;
+/// - (h, w, 3) or (h, w, 4): one RGB(A) colour image, integers 0–255 or floats 0–1
+///   (values outside are clipped, NaN is an error), as matplotlib reads it;
+/// - (n, h, w), any other last axis: the n images as a near-square grid (16 → 4 × 4),
+///   each scaled to its own min..max, at most 256 of them.
+///
+/// An axis of length 0, a 1-D or 4-D array is an error that says which shapes work.
 ///
 /// ```
-/// let digit = ndarray::Array2::<u8>::zeros((28, 28));
-/// let fig = neurust_plot::imshow(&digit.view())?;
-/// assert_eq!(fig.len(), 1);
+/// use ndarray::{Array2, Array3, Array4, s};
+/// let digit = Array2::<u8>::zeros((28, 28));
+/// assert_eq!(neurust_plot::imshow(&digit)?.len(), 1);
+/// let x_train = Array3::<u8>::zeros((100, 28, 28));
+/// assert_eq!(neurust_plot::imshow(&x_train.slice(s![0..16, .., ..]))?.len(), 16);
+/// let photo = Array3::<f32>::from_elem((32, 32, 3), 0.5);
+/// assert_eq!(neurust_plot::imshow(&photo)?.len(), 1);
+/// assert!(neurust_plot::imshow(&Array4::<f32>::zeros((2, 28, 28, 1))).is_err());
 /// # Ok::<(), neurust_plot::PlotError>(())
 /// ```
-pub fn imshow(image: impl Image2d) -> Result<Figure> {
-    let mut fig = Figure::new().size(4.0, 4.0);
-    fig.ax(0)?.imshow(image)?;
-    Ok(fig)
+pub fn imshow(image: impl ImageData) -> Result<Figure> {
+    match read("imshow", &image)? {
+        Shown::Stack {
+            n,
+            rows,
+            cols,
+            data,
+        } => stack_figure(n, rows, cols, data),
+        shown => {
+            let mut fig = Figure::new().size(4.0, 4.0);
+            fig.ax(0)?.show(shown)?;
+            Ok(fig)
+        }
+    }
 }
 
 /// A line through `ys` at x = 0, 1, 2, ..., as `plt.plot(ys)`.
