@@ -4,11 +4,11 @@
 use crate::kernel::engine::{EngineHandle, Job, log};
 use crate::kernel::history::History;
 use crate::kernel::is_complete;
-use crate::kernel::loading::Loading;
 use crate::kernel::message::{Message, PROTOCOL_VERSION, Parent};
 use crate::kernel::outbox::{Channel, Outbox};
 use crate::kernel::running_cell::RunningCell;
 use crate::kernel::sockets::Inbox;
+use crate::kernel::status::Status;
 use crate::kernel::{interrupt, preload};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -18,7 +18,7 @@ pub struct Dispatcher {
     pub engine: EngineHandle,
     pub shared: Arc<RunningCell>,
     pub history: Arc<Mutex<History>>,
-    pub loading: Arc<Loading>,
+    pub status: Arc<Status>,
     pub rustc_version: String,
 }
 
@@ -63,15 +63,15 @@ impl Dispatcher {
                 return;
             }
         };
-        self.outbox.status(&parent, "busy");
+        let busy = self.status.busy(&parent);
         if kind == "history_request" {
             // A search over long cells can take a while: off the dispatcher, on a snapshot, so
             // kernel_info, interrupts and shutdown are never held up behind it.
             let snapshot = self.history.lock().map(|h| h.clone()).unwrap_or_default();
-            let (outbox, loading) = (self.outbox.clone(), Arc::clone(&self.loading));
+            let outbox = self.outbox.clone();
             tokio::task::spawn_blocking(move || {
                 outbox.reply(channel, &parent, &reply_type, snapshot.reply(&request));
-                loading.idle(&outbox, &parent);
+                drop(busy);
             });
             return;
         }
@@ -91,7 +91,8 @@ impl Dispatcher {
                     &reply_type,
                     json!({ "status": "ok", "restart": restart }),
                 );
-                self.outbox.status(&parent, "idle");
+                self.status.stopping();
+                drop(busy);
                 shutdown(&self.shared).await;
             }
             "execute_request" | "complete_request" | "inspect_request" => json!({
@@ -104,7 +105,7 @@ impl Dispatcher {
             }),
         };
         self.outbox.reply(channel, &parent, &reply_type, content);
-        self.loading.idle(&self.outbox, &parent);
+        drop(busy);
     }
 
     fn kernel_info(&self) -> Value {

@@ -6,6 +6,7 @@ use crate::kernel::message::{Message, Parent};
 use crate::kernel::outbox::{Channel, Outbox};
 use crate::kernel::output::Forwarder;
 use crate::kernel::running_cell::RunningCell;
+use crate::kernel::status::Status;
 use anyhow::{Result, anyhow};
 use evcxr::CommandContext;
 use serde_json::json;
@@ -88,6 +89,7 @@ pub fn start(
     outbox: Outbox,
     shared: Arc<RunningCell>,
     history: Arc<Mutex<History>>,
+    status: Arc<Status>,
     facade: Option<PathBuf>,
     hooks: Hooks,
 ) -> Result<EngineHandle> {
@@ -102,13 +104,13 @@ pub fn start(
                 Ok(engine) => {
                     let first = jobs_rx.try_recv().ok();
                     (hooks.ready)(engine.startup_note.is_none(), first.is_some());
-                    engine.run(first, jobs_rx, hooks.idle);
+                    engine.run(first, jobs_rx, &status, hooks.idle);
                 }
                 Err(error) => {
                     let why = format!("neurust-kernel could not start evcxr: {error:#}");
                     log(&why);
                     (hooks.ready)(false, false);
-                    serve_failed(&failed_outbox, &jobs_rx, &why);
+                    serve_failed(&failed_outbox, &status, &jobs_rx, &why);
                 }
             }
         })?;
@@ -161,10 +163,16 @@ impl Engine {
         }
     }
 
-    /// Serves jobs until the kernel stops. A panic inside evcxr (or this engine) while serving
-    /// one is answered with an error reply, and the engine goes on with the next: the
-    /// session's variables live in the user-code process, which a panic here does not touch.
-    fn run(mut self, first: Option<Job>, jobs: Receiver<Job>, idle: Box<dyn FnOnce() + Send>) {
+    /// Serves jobs until the kernel stops. After an error with stop_on_error, the execute
+    /// requests that were queued when the error reply went out are answered with "aborted"
+    /// (later ones run as usual); other requests among them are still served.
+    fn run(
+        mut self,
+        first: Option<Job>,
+        jobs: Receiver<Job>,
+        status: &Arc<Status>,
+        idle: Box<dyn FnOnce() + Send>,
+    ) {
         let injected = std::env::var(PANIC_FAULT_ENV).ok();
         // Start-up leaves some of the heap free; a first cell may follow at once, so this trim
         // does not wait for idleness.
@@ -191,104 +199,109 @@ impl Engine {
                 Err(RecvTimeoutError::Disconnected) => break,
             };
             trim = true;
-            let Some(request) = job.request() else {
-                if let Job::Adopt(dir) = job {
-                    self.adopt(dir);
-                }
-                last_job = Instant::now();
-                continue;
-            };
-            let (parent, kind) = (Parent::of(request), job.reply_type());
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                if let (Some(code), Job::Execute(request)) = (&injected, &job)
-                    && request.str_field("code") == Some(code.as_str())
-                {
-                    panic!("injected fault ({PANIC_FAULT_ENV})");
-                }
-                self.handle(job, &jobs);
-            }));
-            if let Err(panic) = outcome {
-                let why = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "no message".to_owned());
-                log(&format!("the engine panicked serving a {kind}: {why}"));
-                let failure = crate::kernel::failure::Failure::new(
-                    "KernelInternalError",
-                    format!(
-                        "the kernel failed while serving this request ({why}). Your variables \
-                         are kept; run the cell again, or restart the kernel if this repeats"
-                    ),
-                );
-                answer_failed(&self.outbox, &parent, kind, &failure);
+            let queued = self.serve(job, &jobs, status, injected.as_deref(), false);
+            for job in queued {
+                self.serve(job, &jobs, status, None, true);
             }
             last_job = Instant::now();
         }
     }
 
-    fn handle(&mut self, job: Job, jobs: &Receiver<Job>) {
-        match job {
-            Job::Execute(request) => {
-                let queued = self.execute(&request, jobs);
-                self.abort_queued(queued, jobs);
+    /// Serves one job, a request inside its [`Busy`](crate::kernel::status::Busy). `abort`: an
+    /// execute request is answered with "aborted" instead of running. Returns the requests that
+    /// were queued when an execute request's error reply went out, if they are to be aborted
+    /// (see [`Engine::execute`]).
+    ///
+    /// A panic inside evcxr (or this engine) while serving a request is answered with an error
+    /// reply, and the engine goes on with the next: the session's variables live in the
+    /// user-code process, which a panic here does not touch.
+    fn serve(
+        &mut self,
+        job: Job,
+        jobs: &Receiver<Job>,
+        status: &Arc<Status>,
+        injected: Option<&str>,
+        abort: bool,
+    ) -> Vec<Job> {
+        let Some(request) = job.request() else {
+            if let Job::Adopt(dir) = job {
+                self.adopt(dir);
             }
-            Job::Complete(request) => self.around(&request, Self::complete),
-            Job::Inspect(request) => self.around(&request, Self::inspect),
-            Job::Adopt(dir) => self.adopt(dir),
-        }
-    }
-
-    /// Publishes busy and idle around a request's handling.
-    pub(crate) fn around(&mut self, request: &Message, f: fn(&mut Engine, &Message)) {
-        let parent = Parent::of(request);
-        self.outbox.status(&parent, "busy");
-        f(self, request);
-        self.outbox.status(&parent, "idle");
-    }
-
-    /// After an error with stop_on_error, answers the execute requests that were queued when
-    /// the error reply was sent with "aborted" (later ones run as usual). Other requests are
-    /// still served.
-    fn abort_queued(&mut self, queued: Vec<Job>, jobs: &Receiver<Job>) {
-        for job in queued {
+            return Vec::new();
+        };
+        let (parent, kind) = (Parent::of(request), job.reply_type());
+        let _busy = status.busy(&parent);
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if let (Some(code), Job::Execute(request)) = (injected, &job)
+                && request.str_field("code") == Some(code)
+            {
+                panic!("injected fault ({PANIC_FAULT_ENV})");
+            }
             match job {
-                Job::Execute(request) => {
-                    let parent = Parent::of(&request);
-                    self.outbox.status(&parent, "busy");
+                Job::Execute(request) if abort => {
                     self.outbox.reply(
                         Channel::Shell,
-                        &parent,
+                        &Parent::of(&request),
                         "execute_reply",
                         json!({ "status": "aborted", "execution_count": self.count }),
                     );
-                    self.outbox.status(&parent, "idle");
+                    Vec::new()
                 }
-                other => self.handle(other, jobs),
+                Job::Execute(request) => self.execute(&request, jobs),
+                Job::Complete(request) => {
+                    self.complete(&request);
+                    Vec::new()
+                }
+                Job::Inspect(request) => {
+                    self.inspect(&request);
+                    Vec::new()
+                }
+                Job::Adopt(dir) => {
+                    self.adopt(dir);
+                    Vec::new()
+                }
             }
-        }
+        }));
+        outcome.unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_owned());
+            log(&format!("the engine panicked serving a {kind}: {why}"));
+            let failure = crate::kernel::failure::Failure::new(
+                "KernelInternalError",
+                format!(
+                    "the kernel failed while serving this request ({why}). Your variables \
+                     are kept; run the cell again, or restart the kernel if this repeats"
+                ),
+            );
+            answer_failed(&self.outbox, &parent, kind, &failure);
+            Vec::new()
+        })
     }
 }
 
 /// With no engine, answers every request with an error saying `why`, so the
 /// notebook shows the reason instead of a kernel that restarts over and over.
-fn serve_failed(outbox: &Outbox, jobs: &Receiver<Job>, why: &str) {
+fn serve_failed(outbox: &Outbox, status: &Arc<Status>, jobs: &Receiver<Job>, why: &str) {
     let failure = crate::kernel::failure::Failure::new("KernelStartError", why);
     while let Ok(job) = jobs.recv() {
         if let Some(request) = job.request() {
-            answer_failed(outbox, &Parent::of(request), job.reply_type(), &failure);
+            let parent = Parent::of(request);
+            let _busy = status.busy(&parent);
+            answer_failed(outbox, &parent, job.reply_type(), &failure);
         }
     }
 }
 
-/// Answers one request with `failure`: an error output (for a cell), the error reply, idle.
+/// Answers one request with `failure`: an error output (for a cell), the error reply.
 fn answer_failed(
     outbox: &Outbox,
     parent: &Parent,
     kind: &str,
     failure: &crate::kernel::failure::Failure,
 ) {
-    outbox.status(parent, "busy");
     if kind == "execute_reply" {
         outbox.publish(parent, "error", failure.content());
     }
@@ -296,7 +309,6 @@ fn answer_failed(
     reply["status"] = json!("error");
     reply["execution_count"] = json!(0);
     outbox.reply(Channel::Shell, parent, kind, reply);
-    outbox.status(parent, "idle");
 }
 
 pub fn log(text: &str) {

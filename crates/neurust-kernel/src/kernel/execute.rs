@@ -1,6 +1,7 @@
-//! execute_request: busy, execute_input, live output, then an execute_result or an error, the
-//! reply, and idle. After an error with stop_on_error, returns the requests that were queued
-//! when the reply went out (their execute requests are to be aborted).
+//! execute_request: execute_input, live output, then an execute_result or an error, and the
+//! reply (the engine publishes busy and idle around it). After an error with stop_on_error,
+//! returns the requests that were queued when the reply went out (their execute requests are to
+//! be aborted).
 
 use crate::kernel::engine::{Engine, Job, log};
 use crate::kernel::failure::{self, Failure};
@@ -21,7 +22,6 @@ impl Engine {
         let allow_stdin = request.bool_field("allow_stdin", true);
         let stop_on_error = request.bool_field("stop_on_error", true);
 
-        self.outbox.status(&parent, "busy");
         if store_history {
             self.count += 1;
             if let Ok(mut history) = self.history.lock() {
@@ -120,7 +120,6 @@ impl Engine {
         };
         self.outbox
             .reply(Channel::Shell, &parent, "execute_reply", reply);
-        self.outbox.status(&parent, "idle");
         queued
     }
 

@@ -14,7 +14,9 @@
 //! - `interrupt`, `running_cell`: interrupts, their watchdog and the running cell's state,
 //!   shared across the kernel's threads.
 //! - `preload`, `cache`: what runs at start-up and where compiled dependencies live;
-//!   `loading`: the status clients see meanwhile; `standby`: kernels prepared ahead of launch.
+//!   `standby`: kernels prepared ahead of launch.
+//! - `status`: every status the kernel publishes (busy and idle around each request, its own
+//!   while the engine loads).
 //! - `install`: the kernel spec; `run`: `neurust-kernel run`.
 
 mod cache;
@@ -29,7 +31,6 @@ mod history;
 pub mod install;
 mod interrupt;
 mod is_complete;
-mod loading;
 mod outbox;
 mod output;
 mod preload;
@@ -38,6 +39,7 @@ pub mod run;
 mod running_cell;
 mod sockets;
 pub mod standby;
+mod status;
 mod stdin;
 mod tcp_proxy;
 mod trim_heap;

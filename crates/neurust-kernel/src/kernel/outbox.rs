@@ -61,10 +61,6 @@ impl Outbox {
         let _ = self.iopub.send(message);
     }
 
-    pub fn status(&self, parent: &Parent, state: &str) {
-        self.publish(parent, "status", json!({ "execution_state": state }));
-    }
-
     pub fn stream(&self, parent: &Parent, name: &str, text: String) {
         self.publish(parent, "stream", json!({ "name": name, "text": text }));
     }

@@ -8,12 +8,12 @@ use crate::kernel::connection::ConnectionInfo;
 use crate::kernel::dispatch::Dispatcher;
 use crate::kernel::engine::{self, Engine, EngineHandle, log};
 use crate::kernel::history::History;
-use crate::kernel::loading::Loading;
 use crate::kernel::outbox::{Outbox, Outgoing};
 use crate::kernel::preload;
 use crate::kernel::running_cell::RunningCell;
 use crate::kernel::sockets::Inbox;
 use crate::kernel::standby::Successor;
+use crate::kernel::status::Status;
 use crate::kernel::{interrupt, sockets, standby};
 use anyhow::Result;
 use std::path::Path;
@@ -73,7 +73,7 @@ pub struct Prepared {
     outgoing: Option<Outgoing>,
     shared: Arc<RunningCell>,
     history: Arc<Mutex<History>>,
-    loading: Arc<Loading>,
+    status: Arc<Status>,
     successor: Arc<Successor>,
     pub engine: EngineHandle,
     rustc_version: String,
@@ -101,7 +101,7 @@ impl Prepared {
         let (outbox, outgoing) = Outbox::new(&session);
         let shared = Arc::new(RunningCell::default());
         let history = Arc::new(Mutex::new(History::default()));
-        let loading = Arc::new(Loading::default());
+        let status = Status::new(outbox.clone());
         let successor = Arc::new(Successor::default());
         let slot = Arc::new(slot);
         let pruning = Arc::clone(&slot);
@@ -115,8 +115,7 @@ impl Prepared {
         });
         let hooks = {
             let (filling, marking) = (Arc::clone(&slot), Arc::clone(&slot));
-            let (outbox, loading, successor) =
-                (outbox.clone(), Arc::clone(&loading), Arc::clone(&successor));
+            let (status, successor) = (Arc::clone(&status), Arc::clone(&successor));
             engine::Hooks {
                 before: Box::new(move || fill(&filling)),
                 ready: Box::new(move |ok, queued| {
@@ -125,7 +124,7 @@ impl Prepared {
                         "ready after {:.2} s",
                         started.elapsed().as_secs_f64()
                     ));
-                    loading.loaded(&outbox, queued);
+                    status.loaded(queued);
                 }),
                 idle: Box::new(move || successor.go()),
             }
@@ -134,6 +133,7 @@ impl Prepared {
             outbox.clone(),
             Arc::clone(&shared),
             Arc::clone(&history),
+            Arc::clone(&status),
             facade,
             hooks,
         )?;
@@ -144,7 +144,7 @@ impl Prepared {
             outgoing: Some(outgoing),
             shared,
             history,
-            loading,
+            status,
             successor,
             engine,
             rustc_version,
@@ -171,7 +171,7 @@ impl Prepared {
 
     /// "preparing" while the engine loads, then "ready".
     pub fn state(&self) -> &'static str {
-        if self.loading.is_loaded() {
+        if self.status.is_loaded() {
             "ready"
         } else {
             "preparing"
@@ -184,7 +184,7 @@ impl Serving {
     /// launched, when this kernel was a standby; its end shuts the kernel down.
     pub fn run(self, launcher: Option<std::os::unix::net::UnixStream>) {
         let Serving { kernel, inbox } = self;
-        kernel.loading.serving(&kernel.outbox);
+        kernel.status.serving();
         kernel.successor.spawn();
         if let Some(mut launcher) = launcher {
             let shared = Arc::clone(&kernel.shared);
@@ -201,7 +201,7 @@ impl Serving {
             engine: kernel.engine,
             shared: kernel.shared,
             history: kernel.history,
-            loading: kernel.loading,
+            status: kernel.status,
             rustc_version: kernel.rustc_version,
         };
         let signal_shared = Arc::clone(&dispatcher.shared);
