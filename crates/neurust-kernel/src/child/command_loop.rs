@@ -10,22 +10,20 @@
 use std::ffi::{CStr, CString, c_void};
 use std::io::{BufRead, BufReader};
 use std::os::fd::{FromRawFd, RawFd};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-/// What evcxr sends to run a cell: `LOAD_AND_RUN <library path> <function name>`.
-const LOAD_AND_RUN: &str = "LOAD_AND_RUN ";
-/// What the loop writes to stderr after each cell, after the per-process tag. evcxr reads
-/// stderr by lines, so text a cell left there without a newline (`eprint!`) waited for the next
-/// newline, cells later; this line ends it, and the kernel removes the marker (`kernel/output.rs`).
-/// The tag makes it the runtime's: a cell printing the marker's name ends nothing.
+use crate::child::cell::{self, flush_user_stdout};
+use crate::child::relay;
 use crate::common::contract::COMMAND_FD;
+// What the loop writes to stderr after each cell, after the per-process tag. evcxr reads stderr
+// by lines, so text a cell left there without a newline (`eprint!`) waited for the next
+// newline, cells later; this line ends it, and the kernel removes the marker
+// (`kernel/output.rs`). The tag makes it the runtime's: a cell printing the marker's name ends
+// nothing.
 use neurust_stream::sort::STDERR_END;
 use neurust_stream::sort::{CELL_END, CELL_START};
 
-/// Where the start-up cell leaves the address of its stdout-flushing function.
-pub const FLUSH_VAR: &str = "NEURUST_FLUSH_STDOUT";
-
-static CELL_RUNNING: AtomicBool = AtomicBool::new(false);
+/// What evcxr sends to run a cell: `LOAD_AND_RUN <library path> <function name>`.
+const LOAD_AND_RUN: &str = "LOAD_AND_RUN ";
 
 type CellFn = extern "C" fn(*mut c_void) -> *mut c_void;
 
@@ -40,7 +38,7 @@ pub fn hook() {
             // Without the move, evcxr's own loop still works (stdin reads then hang, as before);
             // it tags nothing, so the relay must pass its lines on as they are.
             eprintln!("neurust-kernel: user code keeps evcxr's stdin ({e})");
-            crate::child::relay::trust_untagged();
+            relay::trust_untagged();
             return;
         }
     };
@@ -60,13 +58,13 @@ pub fn hook() {
             continue;
         };
         match load(library, function) {
-            Ok(cell) => {
+            Ok(function) => {
                 // In the stream, so the relay knows which output came during the cell.
                 println!("{tag}{CELL_START}");
-                CELL_RUNNING.store(true, Ordering::SeqCst);
-                crate::child::relay::wake();
-                variables = cell(variables);
-                CELL_RUNNING.store(false, Ordering::SeqCst);
+                cell::set_running(true);
+                relay::wake();
+                variables = function(variables);
+                cell::set_running(false);
             }
             Err(e) => {
                 eprintln!("While processing instruction `{line}`, got error: {e}");
@@ -79,32 +77,6 @@ pub fn hook() {
         println!("{tag}{CELL_END}"); // a line: stdout passes it on at once
     }
     std::process::exit(0);
-}
-
-/// Whether user code is running (a cell's function has not returned yet).
-pub fn cell_running() -> bool {
-    CELL_RUNNING.load(Ordering::SeqCst)
-}
-
-/// Flushes user code's stdout. Cells link their own copy of the standard library, whose
-/// stdout buffers text up to a newline; the kernel's start-up cell (`kernel/preload.rs`) leaves a
-/// function that flushes it in [`FLUSH_VAR`].
-pub fn flush_user_stdout() {
-    static ADDRESS: AtomicUsize = AtomicUsize::new(0);
-    let mut address = ADDRESS.load(Ordering::SeqCst);
-    if address == 0 {
-        address = std::env::var(FLUSH_VAR)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        ADDRESS.store(address, Ordering::SeqCst);
-    }
-    if address != 0 {
-        // SAFETY: the address is that of an `extern "C" fn()` in the start-up cell's library,
-        // which is never unloaded; only the kernel's start-up code sets the variable.
-        let flush = unsafe { std::mem::transmute::<usize, extern "C" fn()>(address) };
-        flush();
-    }
 }
 
 /// Copies the command pipe to [`COMMAND_FD`] and puts a writer-less pipe on fd 0.

@@ -7,8 +7,11 @@
 //!   cell and when a cell waits on stdin.
 //! - `command_loop`: the process's command loop, in place of evcxr's, so that user code gets a
 //!   stdin of its own.
+//! - `cell`: whether a cell runs now, and a flush of its stdout (the loop and the relay share
+//!   them).
 //! - `trim_cell_code`: hands finished cells' code pages back to the OS.
 
+mod cell;
 pub mod command_loop;
 pub mod relay;
 mod trim_cell_code;

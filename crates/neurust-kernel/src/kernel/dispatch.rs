@@ -1,9 +1,10 @@
 //! Routes authenticated requests: the engine's jobs go to its queue; everything else (kernel
 //! info, is_complete, history, comms, shutdown, interrupt, stdin replies) is answered here.
 
-use crate::kernel::engine::{EngineHandle, Job, log};
+use crate::kernel::engine::{EngineHandle, Job};
 use crate::kernel::history::History;
 use crate::kernel::is_complete;
+use crate::kernel::log::log;
 use crate::kernel::message::{Message, PROTOCOL_VERSION, Parent};
 use crate::kernel::outbox::{Channel, Outbox};
 use crate::kernel::running_cell::RunningCell;

@@ -2,6 +2,7 @@
 //! serves execute, complete and inspect jobs one at a time, in order.
 
 use crate::kernel::history::History;
+use crate::kernel::log::log;
 use crate::kernel::message::{Message, Parent};
 use crate::kernel::outbox::{Channel, Outbox};
 use crate::kernel::output::Forwarder;
@@ -309,8 +310,4 @@ fn answer_failed(
     reply["status"] = json!("error");
     reply["execution_count"] = json!(0);
     outbox.reply(Channel::Shell, parent, kind, reply);
-}
-
-pub fn log(text: &str) {
-    eprintln!("neurust-kernel: {}", text.trim_end());
 }

@@ -3,8 +3,9 @@
 //! returns the requests that were queued when the reply went out (their execute requests are to
 //! be aborted).
 
-use crate::kernel::engine::{Engine, Job, log};
+use crate::kernel::engine::{Engine, Job};
 use crate::kernel::failure::{self, Failure};
+use crate::kernel::log::log;
 use crate::kernel::message::{Message, Parent};
 use crate::kernel::outbox::Channel;
 use crate::kernel::stdin::CellInput;

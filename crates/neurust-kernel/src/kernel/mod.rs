@@ -17,7 +17,7 @@
 //!   `standby`: kernels prepared ahead of launch.
 //! - `status`: every status the kernel publishes (busy and idle around each request, its own
 //!   while the engine loads).
-//! - `install`: the kernel spec; `run`: `neurust-kernel run`.
+//! - `install`: the kernel spec; `run`: `neurust-kernel run`; `log`: the kernel's log lines.
 
 mod cache;
 mod complete;
@@ -31,6 +31,7 @@ mod history;
 pub mod install;
 mod interrupt;
 mod is_complete;
+mod log;
 mod outbox;
 mod output;
 mod preload;

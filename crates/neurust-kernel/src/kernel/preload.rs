@@ -3,7 +3,8 @@
 //! one cell (one compile); if that fails, step by step, so one broken part spares the others.
 
 use crate::kernel::cache;
-use crate::kernel::engine::{Engine, log};
+use crate::kernel::engine::Engine;
+use crate::kernel::log::log;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

@@ -6,8 +6,9 @@
 use crate::kernel::cache;
 use crate::kernel::connection::ConnectionInfo;
 use crate::kernel::dispatch::Dispatcher;
-use crate::kernel::engine::{self, Engine, EngineHandle, log};
+use crate::kernel::engine::{self, Engine, EngineHandle};
 use crate::kernel::history::History;
+use crate::kernel::log::log;
 use crate::kernel::outbox::{Outbox, Outgoing};
 use crate::kernel::preload;
 use crate::kernel::running_cell::RunningCell;

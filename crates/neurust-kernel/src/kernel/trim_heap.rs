@@ -30,7 +30,7 @@ pub fn give_back() -> bool {
     };
     let freed = before.saturating_sub(after);
     if freed >= 64 << 10 {
-        crate::kernel::engine::log(&format!(
+        crate::kernel::log::log(&format!(
             "gave {} MiB of freed memory back to the OS ({} → {} MiB resident)",
             freed >> 10,
             before >> 10,

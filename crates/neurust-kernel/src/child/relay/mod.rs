@@ -103,7 +103,7 @@ fn relay(mut reader: File, writer: File, side: File, tag: String) {
         // While a cell runs and its output pauses, a read of stdin is looked for (`reads.rs`):
         // the text before it (a prompt) ends its line, as the answer's Enter would in a
         // terminal, and the kernel is told to ask the notebook.
-        let limit = crate::child::command_loop::cell_running().then_some(PROMPT_WAIT);
+        let limit = crate::child::cell::cell_running().then_some(PROMPT_WAIT);
         match wait::wait(&reader, wake, limit) {
             Ready::Woken => continue,
             Ready::Quiet => {

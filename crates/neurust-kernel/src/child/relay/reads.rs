@@ -60,7 +60,7 @@ impl StdinReads {
                 .name("stdout-flush".into())
                 .spawn(move || {
                     for done in incoming {
-                        crate::child::command_loop::flush_user_stdout();
+                        crate::child::cell::flush_user_stdout();
                         let _ = done.send(());
                     }
                 });

@@ -8,7 +8,7 @@
 //! (however it dies) tells the kernel to shut down.
 
 use super::{enabled, path};
-use crate::kernel::engine::log;
+use crate::kernel::log::log;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;

@@ -8,7 +8,7 @@
 //! standby started by hand gets no input at all and prepares at once.
 
 use super::{enabled, launch_env, path};
-use crate::kernel::engine::log;
+use crate::kernel::log::log;
 use std::os::unix::process::CommandExt;
 use std::process::{ChildStdin, Command, Stdio};
 use std::sync::Mutex;

@@ -8,7 +8,8 @@
 //! standby exits, since its sockets may be half set up.
 
 use super::{lifetime, path};
-use crate::kernel::engine::{Job, log};
+use crate::kernel::engine::Job;
+use crate::kernel::log::log;
 use crate::kernel::run::{self, Prepared};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
