@@ -1,6 +1,6 @@
 """What the ZMTP guard costs (a benchmark, not a test). The kernel's ZeroMQ sockets listen on Unix
 sockets in a private directory; the connection file's TCP ports relay each client there through
-a guard that checks the framing (crates/neurust-kernel/src/zmtp_guard.rs). This sends the same
+a guard that checks the framing (crates/neurust-kernel/src/kernel/zmtp_guard.rs). This sends the same
 signed requests to one kernel both ways, alternating: through the guarded TCP shell port, as
 every Jupyter client does, and straight to the Unix socket behind it. The ratio is the relay's
 and the guard's cost together, next to a cell's own latency.

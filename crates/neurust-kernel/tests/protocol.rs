@@ -1,12 +1,42 @@
-//! Drives the real kernel binary over ZeroMQ. One kernel serves the whole scenario, because
-//! starting one (evcxr, the facade stub, rust-analyzer) is the expensive part.
+//! Drives the real kernel binary over ZeroMQ, one named test per scenario. The scenarios share
+//! one kernel, because starting one (evcxr, the facade stub, rust-analyzer) is the expensive
+//! part: `cargo test` runs every test of this file in one process, and they take turns on
+//! [`KERNEL`]. Every scenario sets up what it needs, so none depends on another having run
+//! before it. (nextest runs each test in a process of its own, where each would start its own
+//! kernel; `.config/nextest.toml` leaves these tests out of its default run.)
 
 mod support;
 
 use bytes::Bytes;
 use serde_json::json;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use support::{Chan, Kernel, Msg, types};
+
+/// The kernel the scenarios of this process share, started by the first that runs. A test holds
+/// it for its whole run, so scenarios never interleave.
+static KERNEL: Mutex<Option<Kernel>> = Mutex::new(None);
+
+/// The shared kernel, started if need be. After a test failed while holding it (the kernel may
+/// be mid-cell, with replies still on their way), the next test gets a fresh one.
+fn kernel() -> MutexGuard<'static, Option<Kernel>> {
+    let mut slot = KERNEL.lock().unwrap_or_else(|poisoned| {
+        KERNEL.clear_poison();
+        let mut slot = poisoned.into_inner();
+        *slot = None;
+        slot
+    });
+    if slot.is_none() {
+        *slot = Some(Kernel::start());
+    }
+    slot
+}
+
+/// Runs `scenario` on the shared kernel.
+fn with_kernel(scenario: fn(&mut Kernel)) {
+    let mut slot = kernel();
+    scenario(slot.as_mut().expect("started"));
+}
 
 fn status(reply: &Msg) -> &str {
     reply.content["status"].as_str().unwrap_or("")
@@ -21,23 +51,70 @@ fn stdout_text(messages: &[Msg]) -> String {
 }
 
 #[test]
-fn kernel_protocol_end_to_end() {
-    let mut k = Kernel::start();
-    kernel_info(&mut k);
-    rejects_bad_signatures(&mut k);
-    execute_message_order(&mut k);
-    streams_are_live(&mut k);
-    display_messages_interleave_with_streams(&mut k);
-    panics_and_compile_errors_are_errors(&mut k);
-    question_mark_errors_are_errors(&mut k);
-    stop_on_error_aborts_queued_cells(&mut k);
-    interrupt_keeps_variables(&mut k);
-    busy_loop_is_stopped_and_lost_variables_named(&mut k);
-    recovers_from_segfault(&mut k);
-    shutdown(&mut k);
+fn kernel_info() {
+    with_kernel(answers_kernel_info);
 }
 
-fn kernel_info(k: &mut Kernel) {
+#[test]
+fn rejects_bad_signatures() {
+    with_kernel(bad_signatures_get_no_reply);
+}
+
+#[test]
+fn execute_message_order() {
+    with_kernel(execute_messages_come_in_order);
+}
+
+#[test]
+fn streams_are_live() {
+    with_kernel(streams_arrive_while_the_cell_runs);
+}
+
+#[test]
+fn display_messages_interleave_with_streams() {
+    with_kernel(displays_keep_their_place_among_streams);
+}
+
+#[test]
+fn panics_and_compile_errors_are_errors() {
+    with_kernel(panics_and_compile_errors_reply_error);
+}
+
+#[test]
+fn question_mark_errors_are_errors() {
+    with_kernel(question_mark_errors_reply_error);
+}
+
+#[test]
+fn stop_on_error_aborts_queued_cells() {
+    with_kernel(queued_cells_are_aborted_after_an_error);
+}
+
+#[test]
+fn interrupt_keeps_variables() {
+    with_kernel(interrupted_cell_keeps_variables);
+}
+
+#[test]
+fn busy_loop_is_stopped_and_lost_variables_named() {
+    with_kernel(busy_loop_is_stopped_and_names_lost_variables);
+}
+
+#[test]
+fn recovers_from_segfault() {
+    with_kernel(a_new_process_follows_a_segfault);
+}
+
+/// Shutdown ends the kernel, so this test takes the shared one for good: a test after it starts
+/// another. (Named to sort last: `cargo test` starts tests in name order.)
+#[test]
+fn the_kernel_exits_after_shutdown() {
+    let mut slot = kernel();
+    let mut k = slot.take().expect("started");
+    shuts_down(&mut k);
+}
+
+fn answers_kernel_info(k: &mut Kernel) {
     let id = k.request(Chan::Shell, "kernel_info_request", json!({}));
     let reply = k
         .reply(Chan::Shell, Duration::from_secs(10))
@@ -50,7 +127,7 @@ fn kernel_info(k: &mut Kernel) {
     assert_eq!(reply.content["protocol_version"], "5.3");
 }
 
-fn rejects_bad_signatures(k: &mut Kernel) {
+fn bad_signatures_get_no_reply(k: &mut Kernel) {
     let (_, mut wrong) = k.frames("kernel_info_request", &json!({}));
     wrong[1] = Bytes::from("0".repeat(64));
     k.send_raw(Chan::Shell, wrong);
@@ -76,7 +153,7 @@ fn rejects_bad_signatures(k: &mut Kernel) {
     assert_eq!(reply.msg_type, "kernel_info_reply");
 }
 
-fn execute_message_order(k: &mut Kernel) {
+fn execute_messages_come_in_order(k: &mut Kernel) {
     let (reply, iopub) = k.execute("println!(\"a\"); 40 + 2");
     assert_eq!(status(&reply), "ok");
     assert_eq!(
@@ -95,7 +172,7 @@ fn execute_message_order(k: &mut Kernel) {
     assert_eq!(iopub[3].content["execution_count"], count);
 }
 
-fn streams_are_live(k: &mut Kernel) {
+fn streams_arrive_while_the_cell_runs(k: &mut Kernel) {
     let code = "for i in 0..3 { println!(\"tick {i}\"); \
                 std::thread::sleep(std::time::Duration::from_millis(500)); }";
     let (reply, iopub) = k.execute(code);
@@ -110,7 +187,7 @@ fn streams_are_live(k: &mut Kernel) {
     );
 }
 
-fn display_messages_interleave_with_streams(k: &mut Kernel) {
+fn displays_keep_their_place_among_streams(k: &mut Kernel) {
     let (reply, iopub) = k.execute(
         "show(\"plot\", \"one\"); println!(\"middle\"); update(\"plot\", \"two\"); \
          let tag = std::env::var(\"NEURUST_OUTPUT_TAG\").unwrap(); \
@@ -138,7 +215,7 @@ fn display_messages_interleave_with_streams(k: &mut Kernel) {
     assert_eq!(shown.content["data"]["text/plain"], "one");
 }
 
-fn panics_and_compile_errors_are_errors(k: &mut Kernel) {
+fn panics_and_compile_errors_reply_error(k: &mut Kernel) {
     let (reply, iopub) = k.execute("panic!(\"boom\")");
     assert_eq!(status(&reply), "error");
     assert_eq!(reply.content["ename"], "panic");
@@ -161,7 +238,7 @@ fn panics_and_compile_errors_are_errors(k: &mut Kernel) {
 
 /// A `?` that returns an error ends the cell with an error reply (evcxr alone says "ok"); the
 /// output printed before the `?` and the message itself still reach the notebook.
-fn question_mark_errors_are_errors(k: &mut Kernel) {
+fn question_mark_errors_reply_error(k: &mut Kernel) {
     let (reply, iopub) =
         k.execute("println!(\"before\");\nlet n: i32 = \"seven\".parse()?;\nprintln!(\"after\");");
     assert_eq!(status(&reply), "error", "{reply:?}");
@@ -176,7 +253,7 @@ fn question_mark_errors_are_errors(k: &mut Kernel) {
     assert_eq!(result.expect("result").content["data"]["text/plain"], "8");
 }
 
-fn stop_on_error_aborts_queued_cells(k: &mut Kernel) {
+fn queued_cells_are_aborted_after_an_error(k: &mut Kernel) {
     k.request(
         Chan::Shell,
         "execute_request",
@@ -193,7 +270,7 @@ fn stop_on_error_aborts_queued_cells(k: &mut Kernel) {
     assert_eq!(status(&second), "aborted");
 }
 
-fn interrupt_keeps_variables(k: &mut Kernel) {
+fn interrupted_cell_keeps_variables(k: &mut Kernel) {
     let (reply, _) = k.execute("let keep = 7i32;");
     assert_eq!(status(&reply), "ok");
     let id = k.request(
@@ -226,7 +303,9 @@ fn interrupt_keeps_variables(k: &mut Kernel) {
     assert_eq!(result.content["data"]["text/plain"], "8");
 }
 
-fn busy_loop_is_stopped_and_lost_variables_named(k: &mut Kernel) {
+fn busy_loop_is_stopped_and_names_lost_variables(k: &mut Kernel) {
+    let (reply, _) = k.execute("let keep = 7i32; let batches = 1usize;");
+    assert_eq!(status(&reply), "ok");
     let id = k.request(
         Chan::Shell,
         "execute_request",
@@ -264,7 +343,7 @@ fn wait_for_stdout(k: &mut Kernel, parent: &str, text: &str) {
     panic!("the cell never printed {text:?}");
 }
 
-fn recovers_from_segfault(k: &mut Kernel) {
+fn a_new_process_follows_a_segfault(k: &mut Kernel) {
     let (reply, _) = k.execute("unsafe { std::ptr::null_mut::<i32>().write_volatile(1) }");
     assert_eq!(status(&reply), "error");
     assert_eq!(reply.content["ename"], "ProcessCrash");
@@ -282,7 +361,7 @@ fn recovers_from_segfault(k: &mut Kernel) {
     assert_eq!(stdout_text(&iopub), "last words\n");
 }
 
-fn shutdown(k: &mut Kernel) {
+fn shuts_down(k: &mut Kernel) {
     k.request(
         Chan::Control,
         "shutdown_request",

@@ -9,7 +9,7 @@
 //!   kernel's own code, or evcxr's in the places evcxr writes them) and which are user text.
 //! - [`tag`]: the per-process secret that marks the kernel's own lines.
 //!
-//! No processes, no I/O: the relay (`neurust-kernel/src/relay`) and the fuzz target
+//! No processes, no I/O: the relay (`neurust-kernel/src/child/relay`) and the fuzz target
 //! (`fuzz/fuzz_targets/fuzz_stream.rs`) drive these pieces.
 
 pub mod escape;

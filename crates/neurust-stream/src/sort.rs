@@ -33,7 +33,8 @@ pub const CELL_END: &str = "EVCXR_EXECUTION_COMPLETE";
 pub const SIDE: &str = "NEURUST-STDOUT-V1 ";
 /// The relay's line after evcxr's `?` error line (evcxr consumes that one silently).
 pub const USER_ERROR_MARKER: &str = "NEURUST-USER-ERROR-V1";
-/// After the tag on stderr, written by the runtime after each cell (`runtime.rs`).
+/// After the tag on stderr, written by the runtime after each cell
+/// (`neurust-kernel/src/child/command_loop.rs`).
 pub const STDERR_END: &str = "NEURUST-STDERR-END-V1";
 
 const ERROR: &str = "EVCXR_ERROR_OCCURRED";

@@ -58,6 +58,35 @@ pub fn sign(parts: &[&[u8]]) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// Starts `command` with SIGKILL as its parent-death signal, so that a kernel kept in a
+/// `static` (which is never dropped) still ends with the test process. The signal follows the
+/// thread that started the process, not the process, so that thread lives as long as the
+/// process does.
+fn spawn_for_life(mut command: Command) -> Child {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: the hook only calls prctl(2), which is async-signal-safe.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(command.spawn());
+        loop {
+            std::thread::park();
+        }
+    });
+    receiver
+        .recv()
+        .expect("the spawning thread answers")
+        .expect("kernel starts")
+}
+
 impl Kernel {
     /// Starts the kernel with the test facade and waits for its first kernel_info reply.
     pub fn start() -> Kernel {
@@ -76,14 +105,17 @@ impl Kernel {
         let binary = std::env::var_os("NEURUST_KERNEL_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_neurust-kernel")));
-        let child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .arg("run")
             .arg("--connection-file")
             .arg(&file)
             .env("NEURUST_FACADE_PATH", facade_stub())
-            .stdin(Stdio::null())
-            .spawn()
-            .expect("kernel starts");
+            // No standby for a later launch: each test process starts its own kernel, and
+            // standbys left behind would compete with it for the cores.
+            .env("NEURUST_STANDBY", "0")
+            .stdin(Stdio::null());
+        let child = spawn_for_life(command);
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
