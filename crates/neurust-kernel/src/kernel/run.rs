@@ -13,9 +13,10 @@ use crate::kernel::outbox::{Outbox, Outgoing};
 use crate::kernel::preload;
 use crate::kernel::running_cell::RunningCell;
 use crate::kernel::sockets::Inbox;
-use crate::kernel::standby::Successor;
+use crate::kernel::standby::claim;
+use crate::kernel::standby::successor::Successor;
 use crate::kernel::status::Status;
-use crate::kernel::{interrupt, sockets, standby};
+use crate::kernel::{interrupt, sockets};
 use anyhow::Result;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -42,7 +43,7 @@ pub fn prepare_environment() -> Result<(cache::Slot, Option<std::path::PathBuf>)
 
 pub fn run(connection_file: &Path) -> Result<()> {
     let started = Instant::now();
-    if let Some(code) = standby::claim(connection_file) {
+    if let Some(code) = claim::claim(connection_file) {
         std::process::exit(code);
     }
     let info = read_connection(connection_file)?;

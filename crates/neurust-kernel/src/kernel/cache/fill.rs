@@ -1,9 +1,6 @@
 //! Filling an empty slot: copying a built one, or waiting for the kernel that is building one.
 
-use super::{BUILD_WAIT, MAX_SLOTS, Slot};
-use anyhow::{Context, Result};
-use std::fs::File;
-use std::os::fd::AsRawFd;
+use super::slot::{BUILD_WAIT, MAX_SLOTS, Slot, try_lock};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -185,21 +182,4 @@ fn seed(base: &Path, dir: &Path, own: usize) -> Option<PathBuf> {
         let _ = std::fs::remove_dir_all(&tmp);
         None
     }
-}
-
-/// Opens (creating it if needed) a lock file, without taking its lock.
-pub(super) fn open_lock(path: &Path) -> Result<File> {
-    File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(path)
-        .with_context(|| path.display().to_string())
-}
-
-pub(super) fn try_lock(path: &Path) -> Result<Option<File>> {
-    let file = open_lock(path)?;
-    // SAFETY: flock on a file descriptor we own; no memory is shared with the kernel.
-    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-    Ok((rc == 0).then_some(file))
 }

@@ -11,12 +11,8 @@
 
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
-
-const MAX_SLOTS: usize = 32;
 
 /// evcxr's own settings, read at start-up through `EVCXR_CONFIG_DIR` (changing them later can
 /// make evcxr `cargo clean`). Cells compile unoptimised. Dependencies stay statically linked into
@@ -35,21 +31,6 @@ opt-level = 3
 debug-assertions = false
 overflow-checks = false
 "#;
-
-/// A locked slot. The lock lasts as long as this value.
-pub struct Slot {
-    pub dir: PathBuf,
-    /// Directory holding the evcxr.toml to use (for `EVCXR_CONFIG_DIR`).
-    pub evcxr_config: PathBuf,
-    base: PathBuf,
-    index: usize,
-    _lock: File,
-    /// Held shared while the kernel runs, so that no prune removes the key.
-    _key_lock: File,
-}
-
-/// How long a kernel waits for another kernel's first build before building itself.
-const BUILD_WAIT: Duration = Duration::from_secs(20 * 60);
 
 /// The variable that chooses the cache root.
 const CACHE_DIR_ENV: &str = "NEURUST_CACHE_DIR";
@@ -204,9 +185,11 @@ mod fill;
 pub mod lock;
 mod owner;
 mod prune;
+mod slot;
 pub use fill::forget_neurust;
-use fill::try_lock;
 use owner::owned_and_private;
 pub use prune::STALE_AFTER;
+pub use slot::Slot;
+use slot::{MAX_SLOTS, try_lock};
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@
 //! directory. A removal cut short (the kernel exited) leaves a `.stale-*` directory that the
 //! next prune finishes.
 
-use super::fill::{open_lock, try_lock};
+use super::slot::{open_lock, try_lock};
 use anyhow::{Context, Result};
 use std::fs::File;
 use std::os::fd::AsRawFd;

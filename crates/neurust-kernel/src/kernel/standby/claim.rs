@@ -7,7 +7,7 @@
 //! kernel's lifetime: its end tells this process that the kernel exited, and this process's end
 //! (however it dies) tells the kernel to shut down.
 
-use super::{enabled, path};
+use super::launch::{enabled, path};
 use crate::kernel::log::log;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};

@@ -7,7 +7,7 @@
 //! also comes when the kernel exits (a restart then finds a standby already under way). A
 //! standby started by hand gets no input at all and prepares at once.
 
-use super::{enabled, launch_env, path};
+use super::launch::{enabled, launch_env, path};
 use crate::kernel::log::log;
 use std::os::unix::process::CommandExt;
 use std::process::{ChildStdin, Command, Stdio};

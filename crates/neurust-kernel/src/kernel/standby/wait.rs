@@ -7,7 +7,7 @@
 //! refused and the standby waits on; one whose ports cannot be bound is refused and the
 //! standby exits, since its sockets may be half set up.
 
-use super::{lifetime, path};
+use super::launch::{lifetime, path};
 use crate::kernel::engine::Job;
 use crate::kernel::log::log;
 use crate::kernel::run::{self, Prepared};
