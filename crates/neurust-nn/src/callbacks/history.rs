@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Callback, CallbackContext, Logs};
+use super::callback::{Callback, CallbackContext};
+use super::logs::Logs;
 
 /// What `fit` returns: one value per epoch for each of loss, metrics and their `val_` twins.
 ///
