@@ -5,6 +5,7 @@
 mod callback;
 mod early_stopping;
 mod history;
+mod history_callback;
 mod logs;
 mod progbar;
 mod progress;
