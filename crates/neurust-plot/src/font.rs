@@ -6,7 +6,7 @@
 
 use std::sync::Once;
 
-use plotters::style::FontStyle;
+use plotters::style::{FontStyle, IntoFont};
 
 static DEJAVU_SANS: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
 
@@ -17,4 +17,13 @@ pub(crate) fn ensure_registered() {
         // The embedded file is a valid font; a failure would only degrade PNG text.
         let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, DEJAVU_SANS);
     });
+}
+
+/// Width in pixels of `s` at `size`, measured with the embedded font.
+pub(crate) fn text_width(s: &str, size: f64) -> f64 {
+    ensure_registered();
+    let font = ("sans-serif", size).into_font();
+    font.box_size(s)
+        .map(|(w, _)| w as f64)
+        .unwrap_or(s.chars().count() as f64 * size * 0.5)
 }

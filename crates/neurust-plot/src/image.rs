@@ -11,8 +11,10 @@ use ndarray::{ArrayBase, Data, Dimension};
 
 use crate::data::Grid;
 use crate::figure::marks::Rgb;
-use crate::helpers::stack::MAX_STACK;
 use crate::{Num, PlotError, Result};
+
+/// The most images one `imshow` call draws from a stack (a 16 × 16 grid).
+pub(crate) const MAX_STACK: usize = 256;
 
 /// An array `imshow` can show: any `ndarray` array or view of numbers, owned or borrowed.
 /// Its shape decides how, as in matplotlib: (h, w) is one image through a colormap,

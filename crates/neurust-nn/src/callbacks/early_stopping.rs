@@ -2,7 +2,8 @@
 
 use ndarray::ArrayD;
 
-use super::{Callback, CallbackContext, Logs};
+use super::callback::{Callback, CallbackContext};
+use super::logs::Logs;
 
 /// Ends training once `monitor` has not improved by more than `min_delta` for `patience`
 /// epochs; optionally puts back the best epoch's weights. Defaults are Keras's.

@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use super::{Callback, CallbackContext, Logs};
-
 /// What `fit` returns: one value per epoch for each of loss, metrics and their `val_` twins.
 ///
 /// ```
@@ -29,20 +27,6 @@ impl History {
     /// The keys recorded, sorted.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.history.keys().map(|k| k.as_str())
-    }
-}
-
-impl Callback for History {
-    fn on_train_begin(&mut self, _ctx: &mut CallbackContext) {
-        self.history.clear();
-        self.epoch.clear();
-    }
-
-    fn on_epoch_end(&mut self, _ctx: &mut CallbackContext, epoch: usize, logs: &Logs) {
-        self.epoch.push(epoch);
-        for (key, value) in logs.iter() {
-            self.history.entry(key.to_string()).or_default().push(value);
-        }
     }
 }
 

@@ -3,7 +3,9 @@
 use std::io::Write;
 use std::time::Instant;
 
-use super::{Callback, CallbackContext, Logs, Progbar, epoch_header};
+use super::callback::{Callback, CallbackContext};
+use super::logs::Logs;
+use super::progbar::{Progbar, epoch_header};
 
 /// Prints what Keras 3's `fit` prints, byte for byte: `Epoch 1/5` before each epoch (when
 /// there are several), then by verbosity

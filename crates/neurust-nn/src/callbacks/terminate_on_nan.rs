@@ -1,6 +1,7 @@
 //! `TerminateOnNaN`: ends training when the loss stops being a number. `fit` adds it by default.
 
-use super::{Callback, CallbackContext, Logs};
+use super::callback::{Callback, CallbackContext};
+use super::logs::Logs;
 
 /// Stops training after a batch whose running loss is NaN or infinite, and says so on stderr.
 ///

@@ -3,7 +3,8 @@
 use ndarray::{ArrayView2, ArrayViewMut2};
 use serde_json::json;
 
-use super::{Layer, Mode, name_from_json};
+use super::json::name_from_json;
+use super::layer::{Layer, Mode};
 use crate::activation::ActivationSpec;
 use crate::{Activation, Result};
 

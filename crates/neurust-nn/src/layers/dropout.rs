@@ -3,7 +3,8 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 use serde_json::json;
 
-use super::{Layer, Mode, name_from_json};
+use super::json::name_from_json;
+use super::layer::{Layer, Mode};
 use crate::{Error, Result};
 
 /// Sets a fraction `rate` of its inputs to zero while training and scales the rest by

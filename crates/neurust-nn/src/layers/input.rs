@@ -4,7 +4,8 @@
 use ndarray::{ArrayView2, ArrayViewMut2};
 use serde_json::json;
 
-use super::{Layer, Mode, name_from_json, shape_from_json};
+use super::json::{name_from_json, shape_from_json};
+use super::layer::{Layer, Mode};
 use crate::{Error, Result};
 
 /// Declares the shape of one sample, e.g. `[28, 28, 1]` for MNIST digits with a channel axis.

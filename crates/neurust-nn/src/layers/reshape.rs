@@ -4,7 +4,8 @@
 use ndarray::{ArrayView2, ArrayViewMut2};
 use serde_json::json;
 
-use super::{Layer, Mode, name_from_json};
+use super::json::name_from_json;
+use super::layer::{Layer, Mode};
 use crate::error::fmt_shape;
 use crate::{Error, Result};
 
@@ -50,7 +51,7 @@ impl Reshape {
             .and_then(|a| a.iter().map(|d| d.as_i64()).collect::<Option<Vec<i64>>>())
             .ok_or_else(|| Error::Io("Reshape config lacks target_shape".into()))?;
         let mut r = Reshape::new(target).name(name_from_json(c));
-        r.input_shape = super::shape_from_json(c.get("input_shape"));
+        r.input_shape = super::json::shape_from_json(c.get("input_shape"));
         Ok(r)
     }
 }

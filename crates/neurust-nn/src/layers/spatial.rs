@@ -192,7 +192,7 @@ impl IntoPadding for String {
 
 /// Reads a `[a, b]` pair (window or strides) from a saved config.
 pub(crate) fn pair_from_json(v: Option<&serde_json::Value>) -> Option<[usize; 2]> {
-    match super::shape_from_json(v)?.as_slice() {
+    match super::json::shape_from_json(v)?.as_slice() {
         &[a, b] => Some([a, b]),
         _ => None,
     }

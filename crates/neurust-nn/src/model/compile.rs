@@ -3,19 +3,11 @@
 
 use ndarray::Array2;
 
-use super::Sequential;
+use super::compiled::Compiled;
+use super::sequential::Sequential;
 use crate::data::Targets;
 use crate::optimizers::{IntoOptimizer, OptimizerState};
 use crate::{Error, Loss, Metric, Result};
-
-/// The training configuration a compiled model holds.
-#[derive(Debug, Clone)]
-pub(crate) struct Compiled {
-    pub optimizer: OptimizerState,
-    pub loss: Loss,
-    /// As given ("accuracy" is resolved per call, by the labels).
-    pub metrics: Vec<Metric>,
-}
 
 /// Something that names a loss: a [`Loss`] or its Keras name.
 pub trait IntoLoss {

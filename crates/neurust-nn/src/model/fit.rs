@@ -2,7 +2,7 @@
 
 use ndarray::{ArrayBase, CowArray, Data, Dimension, Ix2};
 
-use super::Sequential;
+use super::sequential::Sequential;
 use crate::callbacks::Callback;
 use crate::data::{Labels, Targets, features};
 use crate::{Result, StopHandle};

@@ -3,8 +3,8 @@
 
 use ndarray::{Array2, ArrayView2, s};
 
-use super::Sequential;
 use super::fit::Features;
+use super::sequential::Sequential;
 use crate::data::{Targets, check_finite};
 use crate::error::fmt_shape;
 use crate::{Error, Result};

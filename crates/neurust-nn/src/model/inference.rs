@@ -4,7 +4,7 @@ use std::ops::Index;
 
 use ndarray::{Array2, ArrayBase, ArrayView2, Data, Dimension, s};
 
-use super::Sequential;
+use super::sequential::Sequential;
 use super::step::Workspace;
 use crate::data::{Labels, TargetBuf, Targets, check_finite, features};
 use crate::{Error, Metric, Result, Rng};

@@ -4,7 +4,7 @@
 
 use ndarray::{ArrayBase, ArrayD, Axis, Data, Dimension, IxDyn, s};
 
-use super::Sequential;
+use super::sequential::Sequential;
 use super::step::Workspace;
 use crate::{Error, Result, Rng};
 

@@ -11,9 +11,9 @@ use ndarray::ArrayD;
 use safetensors::{Dtype, SafeTensors};
 use serde_json::Value;
 
-use super::Sequential;
-use super::compile::Compiled;
+use super::compiled::Compiled;
 use super::save::META_KEY;
+use super::sequential::Sequential;
 use crate::layers::{from_config, shape_from_json};
 use crate::optimizers::{Optimizer, OptimizerState};
 use crate::{Error, Loss, Metric, Result};

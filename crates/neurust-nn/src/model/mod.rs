@@ -3,6 +3,7 @@
 
 pub(crate) mod atomic;
 mod compile;
+mod compiled;
 mod fit;
 mod holdout;
 mod inference;

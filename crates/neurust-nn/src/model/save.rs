@@ -9,7 +9,7 @@ use std::path::Path;
 use safetensors::{Dtype, tensor::TensorView};
 use serde_json::{Value, json};
 
-use super::Sequential;
+use super::sequential::Sequential;
 use crate::{Error, Result};
 
 /// The metadata key holding the architecture and compile settings.

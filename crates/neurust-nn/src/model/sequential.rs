@@ -2,7 +2,7 @@
 
 use ndarray::ArrayD;
 
-use super::compile::Compiled;
+use super::compiled::Compiled;
 use crate::error::fmt_shape;
 use crate::layers::Layer;
 use crate::{Error, History, Result, Rng};

@@ -3,7 +3,7 @@
 
 use ndarray::{Array2, ArrayView2, s};
 
-use super::Sequential;
+use super::sequential::Sequential;
 use crate::data::TargetBuf;
 use crate::layers::Mode;
 use crate::{Error, Loss, Metric, Result, Rng};

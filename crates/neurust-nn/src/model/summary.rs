@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::Sequential;
+use super::sequential::Sequential;
 
 /// One layer's line of a [`Summary`].
 #[derive(Debug, Clone, PartialEq)]

@@ -4,8 +4,7 @@
 
 #[cfg(target_arch = "x86_64")]
 use super::adam_avx512;
-use super::{IntoOptimizer, Optimizer, Update, flush};
-use crate::Result;
+use super::update::{Update, flush};
 
 /// Adam's settings; the defaults are Keras's.
 ///
@@ -136,16 +135,5 @@ impl AdamW {
         let keep = 1.0 - self.weight_decay * self.adam.learning_rate;
         u.p.iter_mut().for_each(|p| *p *= keep);
         self.adam.update(alpha, u);
-    }
-}
-
-impl IntoOptimizer for Adam {
-    fn into_optimizer(self) -> Result<Optimizer> {
-        Ok(Optimizer::Adam(self))
-    }
-}
-impl IntoOptimizer for AdamW {
-    fn into_optimizer(self) -> Result<Optimizer> {
-        Ok(Optimizer::AdamW(self))
     }
 }

@@ -1,6 +1,7 @@
 //! The ranges of the optimizers' settings, checked when a model is compiled (or loaded).
 
-use super::{AdamW, Optimizer};
+use super::adam::AdamW;
+use super::optimizer::Optimizer;
 use crate::{Error, Result};
 
 /// `setting` of optimizer `name` is fine when `ok`; else an error saying what it must be.

@@ -2,8 +2,7 @@
 //! `d = v - a² + ε`, else `d = v + ε`; `inc = lr·g/sqrt(d)`; with momentum `m = μm + inc`,
 //! `p -= m`, else `p -= inc`.
 
-use super::{IntoOptimizer, Optimizer, Update, flush};
-use crate::Result;
+use super::update::{Update, flush};
 
 /// RMSprop's settings; the defaults are Keras's.
 ///
@@ -90,11 +89,5 @@ impl RmsProp {
                 *p -= inc;
             }
         }
-    }
-}
-
-impl IntoOptimizer for RmsProp {
-    fn into_optimizer(self) -> Result<Optimizer> {
-        Ok(Optimizer::RmsProp(self))
     }
 }

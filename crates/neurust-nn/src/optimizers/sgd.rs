@@ -1,8 +1,7 @@
 //! SGD as Keras 3 computes it: `m = μ·m - lr·g`; then `p += m`, or with Nesterov
 //! `p += μ·m - lr·g`; without momentum `p -= lr·g`.
 
-use super::{IntoOptimizer, Optimizer, Update, flush};
-use crate::Result;
+use super::update::{Update, flush};
 
 /// SGD's settings; the defaults are Keras's (learning rate 0.01, no momentum).
 ///
@@ -64,11 +63,5 @@ impl Sgd {
             *m = flush(mu * *m - lr * g);
             *p += if self.nesterov { mu * *m - lr * g } else { *m };
         }
-    }
-}
-
-impl IntoOptimizer for Sgd {
-    fn into_optimizer(self) -> Result<Optimizer> {
-        Ok(Optimizer::Sgd(self))
     }
 }

@@ -15,6 +15,7 @@ use crate::figure::picture::Picture;
 use crate::figure::scale::{Rect, Transform, data_ranges, nice_ticks};
 use crate::figure::series::draw_series;
 use crate::figure::style::*;
+use crate::font::text_width;
 
 type Area<DB> = DrawingArea<DB, Shift>;
 
@@ -25,15 +26,6 @@ const FAR: i32 = 1_000_000;
 pub(crate) struct Placement<'a> {
     pub picture: &'a Picture,
     pub rect: Rect,
-}
-
-/// Width in pixels of `s` at `size`, measured with the embedded font.
-pub(crate) fn text_width(s: &str, size: f64) -> f64 {
-    crate::font::ensure_registered();
-    let font = ("sans-serif", size).into_font();
-    font.box_size(s)
-        .map(|(w, _)| w as f64)
-        .unwrap_or(s.chars().count() as f64 * size * 0.5)
 }
 
 /// Compute the layout of `ax` inside `cell`, returning the data → pixel transform.

@@ -7,11 +7,11 @@ use plotters::style::text_anchor::{HPos, VPos};
 use crate::Result;
 use crate::error::render;
 use crate::figure::axes::Axes;
-use crate::figure::draw::text_width;
 use crate::figure::marks::Rgb;
 use crate::figure::scale::Transform;
 use crate::figure::series::pieces;
 use crate::figure::style::*;
+use crate::font::text_width;
 
 struct Entry {
     text: String,

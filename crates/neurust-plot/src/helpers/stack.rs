@@ -5,9 +5,6 @@ use crate::data::Grid;
 use crate::figure::picture::Picture;
 use crate::{Figure, Result};
 
-/// The most images one `imshow` call draws from a stack (a 16 × 16 grid).
-pub(crate) const MAX_STACK: usize = 256;
-
 /// Columns and rows of the near-square grid for `n` tiles: as many columns as the square
 /// root rounded up, then as few rows as hold them all (16 → 4 × 4, 10 → 4 columns × 3 rows).
 pub(crate) fn near_square(n: usize) -> (usize, usize) {
@@ -17,7 +14,7 @@ pub(crate) fn near_square(n: usize) -> (usize, usize) {
 
 /// `n` images of `rows × cols` values (row-major, one after another) as a grid of axes,
 /// each drawn as `imshow` draws one image: viridis over its own min..max, axes hidden.
-/// `n` is at most [`MAX_STACK`], checked when the array was read.
+/// `n` is at most [`MAX_STACK`](crate::image::MAX_STACK), checked when the array was read.
 pub(crate) fn stack_figure(n: usize, rows: usize, cols: usize, data: Vec<f64>) -> Result<Figure> {
     let (grid_rows, grid_cols) = near_square(n);
     // 2 inches a tile as digit_grid, smaller for wide grids so the figure stays ~12 inches.

@@ -12,54 +12,11 @@
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2};
 
-use super::BatchNormalization;
-use crate::layers::{Param, standard};
-
-/// Where the channels sit in a sample's row: groups of `channels` blocks of `inner`
-/// consecutive values (`inner` is 1 for the last axis), one group per position of the axes
-/// before the channel axis. A batch of rows is then a run of such groups.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Layout {
-    pub channels: usize,
-    pub inner: usize,
-}
-
-impl Layout {
-    fn group(&self) -> usize {
-        (self.channels * self.inner).max(1)
-    }
-
-    /// One value per channel spread over a group: position `j` holds channel `j / inner`'s.
-    fn spread<T: Copy>(&self, per_channel: &[T]) -> Vec<T> {
-        let inner = self.inner;
-        per_channel
-            .iter()
-            .flat_map(|&v| std::iter::repeat_n(v, inner))
-            .collect()
-    }
-
-    /// Per-channel totals of sums kept per group position.
-    fn total(&self, per_position: &[f64]) -> Vec<f64> {
-        per_position
-            .chunks_exact(self.inner.max(1))
-            .map(|block| block.iter().sum())
-            .collect()
-    }
-}
-
-/// Per-channel statistics of the latest training batch.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Stats {
-    mean: Vec<f32>,
-    /// The biased variance (divided by the count, as Keras's).
-    variance: Vec<f32>,
-    /// `1 / sqrt(variance + epsilon)`.
-    inv_std: Vec<f32>,
-    /// Values per channel in the batch.
-    count: usize,
-    /// Set by a training forward; cleared once the moving statistics have taken it in.
-    pending: bool,
-}
+use super::layer::BatchNormalization;
+use super::layout::Layout;
+use super::stats::Stats;
+use crate::layers::compute::standard;
+use crate::layers::layer::Param;
 
 /// A parameter's values, or `absent` for each channel when the layer has no such parameter.
 fn values(p: &Option<Param>, channels: usize, absent: f32) -> Vec<f32> {

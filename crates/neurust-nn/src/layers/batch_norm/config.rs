@@ -3,10 +3,10 @@
 
 use serde_json::{Value, json};
 
-use super::BatchNormalization;
-use super::compute::Layout;
+use super::layer::BatchNormalization;
+use super::layout::Layout;
 use crate::error::fmt_shape;
-use crate::layers::{name_from_json, shape_from_json};
+use crate::layers::json::{name_from_json, shape_from_json};
 use crate::{Error, Initializer, Result};
 
 impl BatchNormalization {

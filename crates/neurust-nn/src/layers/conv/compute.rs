@@ -9,10 +9,10 @@ use std::sync::Mutex;
 
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis, Ix1};
 
-use super::Conv2D;
+use super::layer::Conv2D;
 use super::patches::{col2im, im2col};
 use crate::Activation;
-use crate::layers::{chunk_lock as take, standard};
+use crate::layers::compute::{chunk_lock as take, standard};
 use crate::linalg::{epilogue, gemm_serial};
 use crate::parallel;
 
@@ -24,17 +24,6 @@ thread_local! {
     /// The patch matrix and its gradient, per thread, grown as needed and kept.
     static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> =
         const { RefCell::new((Vec::new(), Vec::new())) };
-}
-
-/// Buffers a Conv2D layer keeps between batches.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Work {
-    /// Per chunk, the partial kernel gradient then the partial bias gradient.
-    partials: Vec<f32>,
-    /// The kernel transposed to `(filters, kh·kw·in)`, for the input gradient.
-    kernel_t: Vec<f32>,
-    /// The pre-activation, kept only for activations whose backward needs it.
-    z: Array2<f32>,
 }
 
 impl Conv2D {

@@ -2,7 +2,7 @@
 
 use ndarray::{ArrayView2, ArrayViewMut2, Axis, Ix1, Ix2, Zip, s};
 
-use super::Dense;
+use super::layer::Dense;
 use crate::Activation;
 use crate::linalg::{epilogue, gemm_cols};
 

@@ -4,7 +4,8 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use serde_json::json;
 
 use crate::error::fmt_shape;
-use crate::layers::{Layer, Mode, name_from_json, shape_from_json};
+use crate::layers::json::{name_from_json, shape_from_json};
+use crate::layers::layer::{Layer, Mode};
 use crate::{Error, Result};
 
 /// Averages each channel over height and width, like `keras.layers.GlobalAveragePooling2D`.

@@ -6,9 +6,9 @@ use std::sync::Mutex;
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 
-use super::{Kind, Pool};
+use super::pool::{Kind, Pool};
+use crate::layers::compute::{chunk_lock, standard};
 use crate::layers::spatial::Geometry;
-use crate::layers::{chunk_lock, standard};
 use crate::parallel;
 
 /// Samples per parallel part.
