@@ -4,6 +4,9 @@
 
 use std::path::PathBuf;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
 use ndarray::Array3;
 
 /// Ten 28×28 u8 images: a ring of radius 4 + i, with a stroke whose angle depends on i.
@@ -29,4 +32,17 @@ pub fn out_dir() -> PathBuf {
     let dir = target.join("neurust-plot");
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// The decoded PNG of every embedded `<image>` of an SVG, in drawing order.
+pub fn embedded_pngs(svg: &str) -> Vec<image::RgbImage> {
+    svg.split("href=\"data:image/png;base64,")
+        .skip(1)
+        .map(|s| {
+            let b64 = &s[..s.find('"').unwrap()];
+            image::load_from_memory(&STANDARD.decode(b64).unwrap())
+                .unwrap()
+                .to_rgb8()
+        })
+        .collect()
 }

@@ -4,23 +4,11 @@
 // Notebook style: pass data by reference, as users will.
 #![allow(clippy::needless_borrows_for_generic_args)]
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+mod common;
+
+use common::embedded_pngs;
 use ndarray::{Array1, Array2, Array3, Array4, s};
 use neurust_plot::{Colormap, Figure, PlotError, imshow};
-
-/// The decoded PNG of every embedded `<image>`, in drawing order.
-fn embedded_pngs(svg: &str) -> Vec<image::RgbImage> {
-    svg.split("href=\"data:image/png;base64,")
-        .skip(1)
-        .map(|s| {
-            let b64 = &s[..s.find('"').unwrap()];
-            image::load_from_memory(&STANDARD.decode(b64).unwrap())
-                .unwrap()
-                .to_rgb8()
-        })
-        .collect()
-}
 
 /// Image `i` of a stack: every value 0..=255 occurs, so its own min..max is 0..255.
 fn stack(n: usize) -> Array3<u8> {

@@ -5,8 +5,7 @@
 
 mod common;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use common::embedded_pngs;
 use ndarray::Array2;
 use neurust_plot::{Colormap, Figure, digit_grid};
 
@@ -18,19 +17,6 @@ fn texts(svg: &str) -> Vec<String> {
             s.split_once('>')
                 .and_then(|(_, r)| r.split_once("</text>"))
                 .map(|(t, _)| t.trim().to_string())
-        })
-        .collect()
-}
-
-/// The decoded PNG of every embedded `<image>`.
-fn embedded_pngs(svg: &str) -> Vec<image::RgbImage> {
-    svg.split("href=\"data:image/png;base64,")
-        .skip(1)
-        .map(|s| {
-            let b64 = &s[..s.find('"').unwrap()];
-            image::load_from_memory(&STANDARD.decode(b64).unwrap())
-                .unwrap()
-                .to_rgb8()
         })
         .collect()
 }
