@@ -68,6 +68,31 @@ class NeurustKernelTests(jkt.KernelTests):
         self.assertEqual(len(results), 1)
         self.assertEqual(set(results[0]["content"]["data"]), {"text/html", "text/markdown"})
 
+    def test_json_mime_types_arrive_as_json(self) -> None:
+        # nbformat's JSON types (application/json, application/...+json) are JSON in a message's
+        # data, not strings: JupyterLab's JSON and Vega-Lite renderers read them as objects.
+        self.flush_channels()
+        code = (
+            'println!("EVCXR_BEGIN_CONTENT application/json\\n{{\\"a\\": [1, 2]}}\\nEVCXR_END_CONTENT");'
+        )
+        reply, outputs = self.execute_helper(code)
+        self.assertEqual(reply["content"]["status"], "ok")
+        results = [m for m in outputs if m["msg_type"] == "execute_result"]
+        self.assertEqual(results[0]["content"]["data"]["application/json"], {"a": [1, 2]})
+        self.flush_channels()
+        display = (
+            "neurust::display::display(&neurust::display::MimeBundle::new().text(\"t\")"
+            ".with(\"application/vnd.vegalite.v5+json\", \"{\\\"mark\\\": \\\"line\\\"}\")"
+            ".with(\"application/json\", \"not json\"));"
+        )
+        reply, outputs = self.execute_helper(display)
+        self.assertEqual(reply["content"]["status"], "ok")
+        data = [m for m in outputs if m["msg_type"] == "display_data"][0]["content"]["data"]
+        self.assertEqual(data["application/vnd.vegalite.v5+json"], {"mark": "line"})
+        # Text that does not parse stays text (the front end shows its own error for it).
+        self.assertEqual(data["application/json"], "not json")
+        self.assertEqual(data["text/plain"], "t")
+
     def test_panic_is_an_error(self) -> None:
         self.flush_channels()
         reply, outputs = self.execute_helper('panic!("boom")', stop_on_error=False)

@@ -183,3 +183,63 @@ impl MimeBundle {
         Self { data, metadata }
     }
 }
+
+/// True for the MIME types whose Jupyter content is JSON rather than text: `application/json`
+/// and `application/…+json` (Vega-Lite's `application/vnd.vegalite.v5+json`, say), as nbformat
+/// defines them.
+///
+/// ```
+/// use neurust_display::bundle::is_json_mime;
+/// assert!(is_json_mime("application/vnd.vegalite.v5+json"));
+/// assert!(is_json_mime("application/json"));
+/// assert!(!is_json_mime("image/svg+xml"));
+/// ```
+pub fn is_json_mime(mime: &str) -> bool {
+    mime.strip_prefix("application/")
+        .is_some_and(|sub| sub == "json" || sub.ends_with("+json"))
+}
+
+/// A bundle's data as a Jupyter message's `data`: JSON MIME types ([`is_json_mime`]) as the
+/// JSON their text holds, since front ends read them as objects (a Vega-Lite renderer given a
+/// string would take it for a URL); every other type, and JSON text that does not parse, as
+/// a string.
+///
+/// ```
+/// use neurust_display::MimeBundle;
+/// use neurust_display::bundle::jupyter_data;
+/// let b = MimeBundle::new().text("chart").with("application/vnd.vegalite.v5+json", r#"{"mark":"line"}"#);
+/// let data = jupyter_data(b.into_parts().0);
+/// assert_eq!(data["application/vnd.vegalite.v5+json"]["mark"], "line");
+/// assert_eq!(data["text/plain"], "chart");
+/// ```
+pub fn jupyter_data(data: impl IntoIterator<Item = (String, String)>) -> Map<String, Value> {
+    data.into_iter()
+        .map(|(mime, content)| {
+            let value = if is_json_mime(&mime) {
+                serde_json::from_str(&content).unwrap_or(Value::String(content))
+            } else {
+                Value::String(content)
+            };
+            (mime, value)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_types_become_json_and_bad_json_stays_text() {
+        let data = jupyter_data([
+            ("application/json".to_string(), "[1, 2]".to_string()),
+            ("application/vnd.x+json".to_string(), "{oops".to_string()),
+            ("application/jsonp".to_string(), "[3]".to_string()),
+            ("text/html".to_string(), "{}".to_string()),
+        ]);
+        assert_eq!(data["application/json"], serde_json::json!([1, 2]));
+        assert_eq!(data["application/vnd.x+json"], "{oops");
+        assert_eq!(data["application/jsonp"], "[3]");
+        assert_eq!(data["text/html"], "{}");
+    }
+}

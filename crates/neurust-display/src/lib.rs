@@ -7,7 +7,8 @@
 //!
 //! * [`protocol`]: the `NEURUST-DISPLAY-V1` line format — [`MARKER`], [`Message`], [`decode_embedded`],
 //!   [`encode`], [`decode`], [`DecodeError`]. **Read its docs for the protocol.**
-//! * [`bundle`]: [`MimeBundle`], one value in several MIME representations.
+//! * [`bundle`]: [`MimeBundle`], one value in several MIME representations;
+//!   [`bundle::jupyter_data`], its data as a Jupyter message carries it (JSON types as JSON).
 //! * [`emit`](mod@emit): [`Displayable`] (with `.show()`), [`display`], [`display_updatable`],
 //!   [`update_display`], [`clear_output`], [`DisplayHandle`], [`emit()`].
 //! * [`frontend`]: [`Frontend`] routing.

@@ -2,6 +2,7 @@
 //! `NEURUST-DISPLAY-V1 ` and a compact JSON object. Each becomes one iopub message.
 
 use neurust_display::Message;
+use neurust_display::bundle::jupyter_data;
 use serde_json::{Value, json};
 
 /// `None` for an ordinary line; `Some(Err(why))` for a marked line that is not a valid message;
@@ -29,7 +30,8 @@ fn to_iopub(message: Message) -> (&'static str, Value) {
             };
             (
                 "display_data",
-                json!({ "data": data, "metadata": metadata, "transient": transient }),
+                json!({ "data": jupyter_data(data), "metadata": metadata,
+                        "transient": transient }),
             )
         }
         Message::Update {
@@ -38,7 +40,7 @@ fn to_iopub(message: Message) -> (&'static str, Value) {
             display_id,
         } => (
             "update_display_data",
-            json!({ "data": data, "metadata": metadata,
+            json!({ "data": jupyter_data(data), "metadata": metadata,
                     "transient": { "display_id": display_id } }),
         ),
         Message::Clear { wait } => ("clear_output", json!({ "wait": wait })),

@@ -10,7 +10,7 @@ use crate::kernel::message::{Message, Parent};
 use crate::kernel::outbox::Channel;
 use crate::kernel::stdin::CellInput;
 use evcxr::{EvalCallbacks, EvalOutputs};
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 
@@ -176,11 +176,8 @@ impl Engine {
         if outputs.content_by_mime_type.is_empty() {
             return;
         }
-        let data: Map<String, Value> = outputs
-            .content_by_mime_type
-            .into_iter()
-            .map(|(mime, content)| (mime, Value::String(content)))
-            .collect();
+        // JSON types (`application/json`, Vega-Lite's, …) as JSON, as front ends read them.
+        let data = neurust_display::bundle::jupyter_data(outputs.content_by_mime_type);
         self.outbox.publish(
             parent,
             "execute_result",
