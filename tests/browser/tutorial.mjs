@@ -21,13 +21,15 @@ const SCREENSHOT = process.env.SCREENSHOT;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // What the run must show (EXPECT, JSON): texts on the page, the accuracy line and its floor, the
 // least number of images, how long running all cells may take, and the two cells whose outputs
-// the screenshot shows. The default is the MLP tutorial's.
+// the screenshot shows, and the cells whose charts JupyterLab must draw from their Vega-Lite
+// spec (hover-able, beside the SVG that other viewers show). The default is the MLP tutorial's.
 const EXPECT = JSON.parse(process.env.EXPECT || 'null') || {
   texts: ['[60000, 28, 28] [60000]', '203,530', 'predicted digit: 6'],
   accuracy: 'test accuracy: ([0-9.]+)',
   minAccuracy: 0.97,
-  minImages: 5,
+  minImages: 4,
   shots: ['digit_grid(&x_train', 'plot_history(&historico)'],
+  vega: ['plot_history(&historico)', 'hist(&y_train'],
 };
 const SERVER_TIMEOUT = 60_000;
 const KERNEL_TIMEOUT = 180_000;
@@ -208,6 +210,21 @@ async function main() {
       };
     });
     if (report.errors.length) throw new Error(`error output in the notebook:\n${report.errors.join('\n---\n')}`);
+    // Charts with a Vega-Lite spec are drawn by JupyterLab's Vega renderer (it prefers the spec
+    // to the SVG), with a non-empty picture.
+    for (const needle of EXPECT.vega || []) {
+      await page.waitForFunction((n) => {
+        const cell = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')]
+          .find((c) => c.querySelector('.jp-InputArea-editor')?.textContent.includes(n));
+        const drawn = cell?.querySelector('.jp-OutputArea-output .vega-embed :is(svg, canvas)');
+        if (!drawn) return false;
+        const box = drawn.getBoundingClientRect();
+        return box.width > 50 && box.height > 50;
+      }, needle, { timeout: 30_000 }).catch(() => {
+        throw new Error(`JupyterLab drew no Vega-Lite chart for the cell ${JSON.stringify(needle)}`);
+      });
+    }
+    if (EXPECT.vega?.length) log(`Vega-Lite charts drawn for: ${EXPECT.vega.join(', ')}`);
     // The same from JupyterLab's own model: save the notebook and read it back from the server.
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+s');
@@ -221,6 +238,15 @@ async function main() {
     if (errorOutputs.length) throw new Error(`saved notebook has error outputs: ${JSON.stringify(errorOutputs).slice(0, 2000)}`);
     const unrun = cells.filter((c) => c.execution_count === null).length;
     if (unrun) throw new Error(`${unrun} code cells have no execution count in the saved notebook`);
+    // What the saved notebook weighs, and what the charts' outputs hold (JupyterLab's Vega
+    // renderer adds a PNG of its own to an output that has none).
+    log(`saved notebook: ${JSON.stringify(saved.content, null, 1).length} bytes as JSON`);
+    for (const needle of EXPECT.vega || []) {
+      const cell = cells.find((c) => [].concat(c.source).join('').includes(needle));
+      const sizes = (cell?.outputs || []).flatMap((o) => Object.entries(o.data || {}))
+        .map(([mime, v]) => `${mime} ${(typeof v === 'string' ? v : JSON.stringify(v)).length}`);
+      log(`saved outputs of ${JSON.stringify(needle)}: ${sizes.join(', ')}`);
+    }
     const imageOutputs = cells.flatMap((c) => c.outputs)
       .filter((o) => Object.keys(o.data || {}).some((m) => m.startsWith('image/'))).length;
     log(`saved notebook: ${cells.length} code cells run, ${imageOutputs} image outputs, no errors`);

@@ -81,3 +81,34 @@ def test_an_array_result_reads_like_numpy():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_a_curve_result_carries_a_vega_lite_spec_beside_its_svg():
+    """A figure of curves or bars is shown as an SVG and as a Vega-Lite spec, which JupyterLab
+    draws with hover tooltips; the spec arrives as a JSON object (a renderer given a string takes
+    it for a URL). A figure of images has no spec."""
+    km, kc = start_new_kernel(kernel_name="neurust", startup_timeout=900)
+    try:
+        results = {}
+        for name, code in [("curve", "plot(&[0.5, 0.3, 0.2])?"),
+                           ("digits", "imshow(&Array2::<f32>::eye(4))?")]:
+            msgs = []
+            reply = kc.execute_interactive(code, timeout=300, output_hook=msgs.append)
+            assert reply["content"]["status"] == "ok", msgs
+            found = [m["content"]["data"] for m in msgs if m["msg_type"] == "execute_result"]
+            assert len(found) == 1, msgs
+            results[name] = found[0]
+        curve = results["curve"]
+        spec = curve["application/vnd.vegalite.v5+json"]
+        assert isinstance(spec, dict), type(spec)
+        assert spec["$schema"].endswith("/vega-lite/v5.json")
+        values = spec["layer"][0]["data"]["values"]
+        assert [(v["x"], v["y"]) for v in values] == [(0, 0.5), (1, 0.3), (2, 0.2)]
+        assert curve["image/svg+xml"].startswith("<svg")
+        assert curve["text/plain"].startswith("<Figure size 640x480")
+        digits = results["digits"]
+        assert "image/svg+xml" in digits
+        assert "application/vnd.vegalite.v5+json" not in digits
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -94,6 +94,22 @@ def test_curves_are_an_image(executed):
         assert "<polyline" in payload or "<path" in payload, "no curve drawn"
 
 
+def test_curves_carry_a_vega_lite_spec_of_the_history(executed):
+    # JupyterLab draws the spec (hover-able); viewers without a Vega-Lite renderer show the SVG.
+    nb, _ = executed
+    values = json.loads([o for o in cell(nb, step_of(nb, "historico.keys()")).outputs
+                         if o.output_type == "execute_result"][0]["data"]["text/plain"])
+    c = cell(nb, step_of(nb, "plot_history(&historico)"))
+    data = [o for o in c.outputs if o.output_type == "execute_result"][0]["data"]
+    assert "image/svg+xml" in data
+    spec = data["application/vnd.vegalite.v5+json"]
+    accuracy = spec["concat"][0]
+    assert accuracy["title"] == "Accuracy"
+    training = accuracy["layer"][0]["data"]["values"]
+    assert [v["x"] for v in training] == [1, 2, 3, 4, 5]
+    assert [v["y"] for v in training] == values
+
+
 def test_test_accuracy_is_at_least_097(executed):
     nb, _ = executed
     text = stream_text(cell(nb, step_of(nb, "modelo.evaluate(&x_test, &y_test)?;\nprintln")))

@@ -8,6 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use neurust_display::{Displayable, MimeBundle};
 
 use crate::Figure;
+use crate::figure::vegalite::VEGALITE_MIME;
 
 impl Figure {
     fn describe(&self) -> String {
@@ -53,11 +54,18 @@ impl Figure {
 }
 
 impl Displayable for Figure {
-    /// `image/svg+xml` plus a `text/plain` description; a drawing error becomes
-    /// the text so the notebook still shows what went wrong.
+    /// `image/svg+xml` plus a `text/plain` description, and a Vega-Lite spec for
+    /// curves and bars ([`Figure::vegalite`]); a drawing error becomes the text so the
+    /// notebook still shows what went wrong.
     fn mime_bundle(&self) -> MimeBundle {
         match self.to_svg() {
-            Ok(svg) => MimeBundle::new().svg(svg).text(self.describe()),
+            Ok(svg) => {
+                let bundle = MimeBundle::new().svg(svg).text(self.describe());
+                match self.vegalite() {
+                    Some(spec) => bundle.with(VEGALITE_MIME, spec),
+                    None => bundle,
+                }
+            }
             Err(e) => MimeBundle::new().text(format!("{}: {e}", self.describe())),
         }
     }

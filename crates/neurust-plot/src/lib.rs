@@ -5,7 +5,7 @@
 //!
 //! | module | items |
 //! |---|---|
-//! | figure | [`Figure`] (`new`, `size`, `subplots`, `ax`, `to_svg`, `to_png`, `save`), [`Axes`] (`imshow`, `plot`, `scatter`, `bar`, `hist`, `text`, `title`, `xlabel`, `xlabel_color`, `ylabel`, `legend`, `grid`, `axis_off`, `xlim`, `ylim`, `xticks`, `yticks`), marks [`Series`], [`Bars`], [`Picture`], [`Annotation`], [`TAB10`] |
+//! | figure | [`Figure`] (`new`, `size`, `subplots`, `ax`, `to_svg`, `to_png`, `vegalite`, `save`), [`Axes`] (`imshow`, `plot`, `scatter`, `bar`, `hist`, `text`, `title`, `xlabel`, `xlabel_color`, `ylabel`, `legend`, `grid`, `axis_off`, `xlim`, `ylim`, `xticks`, `yticks`), marks [`Series`], [`Bars`], [`Picture`], [`Annotation`], [`TAB10`] |
 //! | colormap | [`Colormap`] (viridis, gray, gray_r) |
 //! | helpers | [`digit_grid`], [`misclassified_grid`], [`prediction_grid`], [`confusion_matrix`], [`plot_history`], [`metrics_figure`]; matplotlib's one-liners [`imshow`], [`plot`], [`plot_xy`], [`scatter`], [`hist`], [`bar`] |
 //! | tables | [`ArrayResult`], [`array_text`], [`array_bundle`] (arrays shown as numpy does), [`Table`], [`summary_table`], [`evaluation_table`], [`history_table`], [`NnDisplay`], [`Rich`] |

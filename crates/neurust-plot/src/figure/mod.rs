@@ -11,6 +11,7 @@ pub(crate) mod raster;
 pub(crate) mod scale;
 pub(crate) mod series;
 pub(crate) mod style;
+pub(crate) mod vegalite;
 
 use crate::{Axes, PlotError, Result};
 
