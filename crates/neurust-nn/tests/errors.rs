@@ -2,13 +2,9 @@
 
 mod common;
 
-use common::{blobs, small_model};
-use ndarray::{Array1, Array2, Array3, array};
+use common::{blobs, message, small_model};
+use ndarray::{Array1, Array2, Array3, arr0, array, s};
 use neurust_nn::{Dense, Dropout, Flatten, Sequential};
-
-fn message<T: std::fmt::Debug>(r: neurust_nn::Result<T>) -> String {
-    r.unwrap_err().to_string()
-}
 
 #[test]
 fn a_shape_mismatch_says_what_was_expected_and_what_came() {
@@ -48,6 +44,17 @@ fn labels_out_of_range_or_of_the_wrong_kind_are_refused() {
     );
     let wide = Array2::<u8>::zeros((20, 2));
     assert!(message(model.fit(&x, &wide).verbose(0).run()).contains("expected (n,) class ids"));
+}
+
+/// `y.slice(s![0])` on a 1-D label array is a 0-d view: a scalar label, not an array of them.
+#[test]
+fn scalar_labels_are_a_shape_error() {
+    let (x, y) = blobs(4, 2);
+    let mut model = small_model(3, 0.0);
+    let msg = message(model.train_on_batch(&x.slice(s![0..1, .., ..]), &y.slice(s![0])));
+    assert!(msg.contains("labels") && msg.contains("(n,)"), "{msg}");
+    let msg = message(model.evaluate(&x.slice(s![0..1, .., ..]), &arr0(1.0f32)));
+    assert!(msg.contains("labels") && msg.contains("(n,)"), "{msg}");
 }
 
 #[test]
@@ -137,6 +144,24 @@ fn bad_arguments_are_refused_before_training() {
             .contains("Dropout rate must be in [0, 1)")
     );
     assert_eq!(model.get_weights(), before, "refused calls change nothing");
+}
+
+/// Empty validation data gave `val_loss` 0.0 (the best value EarlyStopping could see).
+#[test]
+fn empty_validation_data_is_an_error() {
+    let (x, y) = blobs(16, 7);
+    let mut model = small_model(8, 0.0);
+    let msg = message(
+        model
+            .fit(&x, &y)
+            .validation_data(&x.slice(s![0..0, .., ..]), &Array1::<u8>::zeros(0))
+            .verbose(0)
+            .run(),
+    );
+    assert!(
+        msg.contains("validation") && msg.contains("at least one sample"),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -1,8 +1,11 @@
 //! Each optimizer's steps against the Keras 3 update formulas, computed by hand in f64 on the
 //! loss L(w) = w² (one weight, input 1, target 0, mean squared error: dL/dw = 2w).
 
-use ndarray::array;
-use neurust_nn::{Adam, AdamW, Dense, Flatten, IntoOptimizer, RmsProp, Sequential, Sgd};
+mod common;
+
+use common::{blobs, message, small_model};
+use ndarray::{array, s};
+use neurust_nn::{Adam, AdamW, Dense, Flatten, IntoOptimizer, Optimizer, RmsProp, Sequential, Sgd};
 
 fn steps(optimizer: impl IntoOptimizer, n: usize) -> Vec<f64> {
     let mut model = Sequential::with_seed(0);
@@ -163,4 +166,80 @@ fn large_tensors_update_identically_on_every_thread_split() {
         }
     }
     assert!(moved > 10_000, "only {moved} weights had gradients");
+}
+
+/// Optimizer settings outside their range turn every weight into NaN at the first step.
+#[test]
+fn optimizer_settings_out_of_range_are_refused_at_compile() {
+    let (x, y) = blobs(16, 9);
+    let mut model = small_model(10, 0.0);
+    let before = model.get_weights();
+    let cases: [(Optimizer, &str); 4] = [
+        (Adam::new().beta_1(1.0).into_optimizer().unwrap(), "beta_1"),
+        (
+            Adam::new().beta_2(f32::NAN).into_optimizer().unwrap(),
+            "beta_2",
+        ),
+        (
+            Sgd::new().momentum(1.5).into_optimizer().unwrap(),
+            "momentum",
+        ),
+        (RmsProp::new().rho(-0.1).into_optimizer().unwrap(), "rho"),
+    ];
+    for (opt, name) in cases {
+        let msg = message(model.compile(opt, "sparse_categorical_crossentropy", &["accuracy"]));
+        assert!(msg.contains(name), "{msg}");
+    }
+    model.fit(&x, &y).verbose(0).run().unwrap();
+    assert_ne!(model.get_weights(), before);
+    assert!(model.get_weights().iter().flatten().all(|v| v.is_finite()));
+}
+
+/// `add` after `fit` makes the next `fit` rebuild every layer with fresh weights, for the shape
+/// of the data it is given. When that shape differs (the user re-ran the model cells and now
+/// feeds 16 features instead of 8), the optimizer kept per-tensor state of the old sizes: a
+/// length assert on AVX-512, an index out of bounds in RMSprop, silently no update for SGD
+/// with momentum. Fresh weights need a fresh optimizer state.
+#[test]
+fn adding_a_layer_after_fit_then_fitting_new_shapes_trains_every_weight() {
+    let (x, y) = blobs(24, 1);
+    let wide = x.into_shape_with_order((24, 16)).unwrap();
+    let narrow = wide.slice(s![.., ..8]).to_owned();
+    let optimizers: [Optimizer; 4] = [
+        "adam".into_optimizer().unwrap(),
+        RmsProp::new().into_optimizer().unwrap(),
+        RmsProp::new()
+            .momentum(0.5)
+            .centered(true)
+            .into_optimizer()
+            .unwrap(),
+        Sgd::new().momentum(0.9).into_optimizer().unwrap(),
+    ];
+    for opt in optimizers {
+        let mut model = Sequential::with_seed(1);
+        model
+            .add(Dense::new(8).activation("relu"))
+            .add(Dense::new(3).activation("softmax"));
+        model
+            .compile(opt, "sparse_categorical_crossentropy", &["accuracy"])
+            .unwrap();
+        model
+            .fit(&narrow, &y)
+            .batch_size(8)
+            .verbose(0)
+            .run()
+            .unwrap();
+        model.add(Dense::new(3).activation("softmax"));
+        model.predict(&wide).unwrap(); // builds the new stack for 16 features
+        let fresh = model.get_weights();
+        model
+            .fit(&wide, &y)
+            .batch_size(8)
+            .verbose(0)
+            .run()
+            .unwrap_or_else(|e| panic!("{opt:?}: {e}"));
+        for (i, (before, after)) in fresh.iter().zip(model.get_weights()).enumerate() {
+            assert_ne!(before, &after, "{opt:?}: weight {i} was not trained");
+        }
+    }
 }

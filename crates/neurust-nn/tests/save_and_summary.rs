@@ -1,8 +1,10 @@
-//! The model file (safetensors with JSON metadata) and Keras's summary table.
+//! The model file (safetensors with JSON metadata), weights set from elsewhere, and Keras's
+//! summary table.
 
 mod common;
 
 use common::{blobs, small_model};
+use ndarray::{ArrayD, IxDyn, ShapeBuilder, array};
 use neurust_nn::{Dense, Dropout, Flatten, Sequential, load_model};
 
 fn tutorial_model() -> Sequential {
@@ -49,6 +51,18 @@ fn the_summary_matches_keras_for_the_tutorial_model() {
         widths.windows(2).all(|w| w[0] == w[1]),
         "table lines differ in width: {widths:?}\n{text}"
     );
+}
+
+/// A mistyped input shape: the summary shows a saturated count instead of overflowing.
+#[test]
+fn summary_of_an_unbuildable_model_does_not_overflow() {
+    let mut model = Sequential::new();
+    model
+        .add(Flatten::new().input_shape([4]))
+        .add(Dense::new(usize::MAX / 2))
+        .add(Dense::new(10));
+    assert_eq!(model.count_params(), usize::MAX);
+    assert!(model.summary().to_string().contains("Total params"));
 }
 
 #[test]
@@ -104,4 +118,36 @@ fn loading_a_bad_file_is_a_clear_error() {
         .to_string();
     assert!(missing.contains("cannot read"), "{missing}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Weights built elsewhere often come transposed (PyTorch keeps `(out, in)`):
+/// `w.reversed_axes()` is a column-major array of the right shape.
+#[test]
+fn set_weights_accepts_any_memory_layout() {
+    let (x, y) = blobs(16, 4);
+    let mut model = small_model(5, 0.0);
+    let weights: Vec<ArrayD<f32>> = model
+        .get_weights()
+        .into_iter()
+        .map(|w| {
+            // Same logical values in column-major memory.
+            let mut f = ArrayD::zeros(IxDyn(w.shape()).f());
+            f.assign(&w);
+            f
+        })
+        .collect();
+    let expected = model.get_weights();
+    model.set_weights(weights).unwrap();
+    assert_eq!(model.get_weights(), expected);
+    model.fit(&x, &y).verbose(0).run().unwrap();
+    let reversed = array![[1.0f32, 2.0, 3.0], [4.0, 5.0, 6.0]].reversed_axes();
+    let mut tiny = Sequential::with_seed(6);
+    tiny.add(Flatten::new().input_shape([3])).add(Dense::new(2));
+    tiny.compile("sgd", "mse", &["mae"]).unwrap();
+    let bias = ArrayD::zeros(vec![2]);
+    tiny.set_weights(vec![reversed.into_dyn(), bias]).unwrap();
+    tiny.fit(&array![[1.0f32, 0.0, 0.0]], &array![[0.0f32, 0.0]])
+        .verbose(0)
+        .run()
+        .unwrap();
 }

@@ -34,6 +34,18 @@ fn all_nan_curve_is_an_error() {
 }
 
 #[test]
+fn hist_with_absurdly_many_bins_is_an_error() {
+    let mut fig = Figure::new();
+    let e = fig
+        .ax(0)
+        .unwrap()
+        .hist(&[1.0, 2.0, 3.0], usize::MAX)
+        .unwrap_err();
+    assert!(matches!(e, PlotError::Invalid(_)), "{e:?}");
+    assert!(e.to_string().contains("bins"), "{e}");
+}
+
+#[test]
 fn xs_ys_length_mismatch() {
     let mut fig = Figure::new();
     let e = fig.ax(0).unwrap().scatter(&[1, 2, 3], &[1, 2]).unwrap_err();
@@ -46,6 +58,12 @@ fn xs_ys_length_mismatch() {
         }
     );
     assert!(confusion_matrix(&vec![1u8, 2], &vec![1u8]).is_err());
+}
+
+#[test]
+fn confusion_matrix_with_a_huge_label_is_an_error() {
+    let e = confusion_matrix(&vec![0i64, i64::MAX], &vec![0i64, 1]).unwrap_err();
+    assert!(e.to_string().contains("0..100"), "{e}");
 }
 
 #[test]
@@ -68,6 +86,18 @@ fn grid_larger_than_images() {
 }
 
 #[test]
+fn digit_grid_with_an_absurd_grid_is_an_error() {
+    let images = Array3::<u8>::zeros((200, 4, 4));
+    let labels = vec![1u8; 200];
+    // rows × cols overflows usize.
+    let e = digit_grid(&images, &labels, usize::MAX, 2).unwrap_err();
+    assert!(e.to_string().contains("grid"), "{e}");
+    // More columns than a figure holds (100): said plainly, not "subplot 100 does not exist".
+    let e = digit_grid(&images, &labels, 1, 150).unwrap_err();
+    assert!(e.to_string().contains("at most 100"), "{e}");
+}
+
+#[test]
 fn labels_and_images_count_mismatch() {
     let images = Array3::<f32>::zeros((10, 28, 28));
     let e = digit_grid(&images, &vec![1u8; 9], 2, 5).unwrap_err();
@@ -80,6 +110,14 @@ fn labels_and_images_count_mismatch() {
         }
     );
     assert!(misclassified_grid(&images, &vec![1u8; 9], &vec![2u8; 9], 5).is_err());
+}
+
+/// Asking for 0 images drew "no misclassified images" even when there were some.
+#[test]
+fn misclassified_grid_of_zero_images_does_not_claim_there_are_none() {
+    let images = Array3::<f32>::zeros((3, 4, 4));
+    let e = misclassified_grid(&images, &vec![1u8, 2, 3], &vec![1u8, 0, 0], 0).unwrap_err();
+    assert!(e.to_string().contains("at least 1"), "{e}");
 }
 
 #[test]

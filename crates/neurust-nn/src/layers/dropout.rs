@@ -3,6 +3,7 @@
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Zip};
 use serde_json::json;
 
+use super::builder::builder_methods;
 use super::json::name_from_json;
 use super::layer::{Layer, Mode};
 use crate::{Error, Result};
@@ -32,10 +33,9 @@ impl Dropout {
         }
     }
 
-    /// Names the layer.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
-        self
+    builder_methods! {
+        /// Names the layer.
+        name;
     }
 
     pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {

@@ -3,6 +3,7 @@
 use ndarray::{ArrayView2, ArrayViewMut2};
 use serde_json::json;
 
+use super::builder::builder_methods;
 use super::json::{name_from_json, shape_from_json};
 use super::layer::{Layer, Mode};
 use crate::{Error, Result};
@@ -26,16 +27,11 @@ impl Flatten {
         Flatten::default()
     }
 
-    /// Declares the per-sample input shape, e.g. `[28, 28]` for MNIST.
-    pub fn input_shape(mut self, shape: impl AsRef<[usize]>) -> Self {
-        self.input_shape = Some(shape.as_ref().to_vec());
-        self
-    }
-
-    /// Names the layer.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
-        self
+    builder_methods! {
+        /// Declares the per-sample input shape, e.g. `[28, 28]` for MNIST.
+        input_shape;
+        /// Names the layer.
+        name;
     }
 
     pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {

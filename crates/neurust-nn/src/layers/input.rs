@@ -4,6 +4,7 @@
 use ndarray::{ArrayView2, ArrayViewMut2};
 use serde_json::json;
 
+use super::builder::builder_methods;
 use super::json::{name_from_json, shape_from_json};
 use super::layer::{Layer, Mode};
 use crate::{Error, Result};
@@ -30,10 +31,9 @@ impl Input {
             name: String::new(),
         }
     }
-    /// Names the entry.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
-        self
+    builder_methods! {
+        /// Names the entry.
+        name;
     }
     pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {
         let shape = shape_from_json(c.get("input_shape"))

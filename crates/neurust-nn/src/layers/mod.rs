@@ -3,6 +3,7 @@
 
 mod activation;
 mod batch_norm;
+mod builder;
 mod compute;
 mod conv;
 mod dense;

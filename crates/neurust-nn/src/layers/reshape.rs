@@ -4,6 +4,7 @@
 use ndarray::{ArrayView2, ArrayViewMut2};
 use serde_json::json;
 
+use super::builder::builder_methods;
 use super::json::name_from_json;
 use super::layer::{Layer, Mode};
 use crate::error::fmt_shape;
@@ -34,15 +35,11 @@ impl Reshape {
             name: String::new(),
         }
     }
-    /// Declares the per-sample input shape of a first layer.
-    pub fn input_shape(mut self, shape: impl AsRef<[usize]>) -> Self {
-        self.input_shape = Some(shape.as_ref().to_vec());
-        self
-    }
-    /// Names the layer.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
-        self
+    builder_methods! {
+        /// Declares the per-sample input shape of a first layer.
+        input_shape;
+        /// Names the layer.
+        name;
     }
     pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {
         let target = c

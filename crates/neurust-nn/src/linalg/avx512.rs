@@ -34,16 +34,12 @@ pub struct Operands {
     pub accumulate: bool,
 }
 
-/// Whether [`gemm`] runs here: built with the `avx512` feature, on a processor with AVX-512F.
-pub fn available() -> bool {
-    crate::simd::has_avx512()
-}
-
 /// Computes the product described by `op`.
 ///
 /// # Safety
-/// The processor has AVX-512F ([`available`]); every address the strides describe for
-/// `i < m`, `p < k`, `j < n` lies in a live allocation; `C` does not overlap `A` or `B`.
+/// The processor has AVX-512F ([`has_avx512`](crate::simd::has_avx512)); every address the
+/// strides describe for `i < m`, `p < k`, `j < n` lies in a live allocation; `C` does not
+/// overlap `A` or `B`.
 #[target_feature(enable = "avx512f")]
 pub unsafe fn gemm(op: &Operands) {
     let mut j = 0;

@@ -79,7 +79,7 @@ pub fn gemm_serial(
 fn use_kernel() -> bool {
     static USE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *USE.get_or_init(|| {
-        avx512::available() && std::env::var("NEURUST_GEMM").map_or(true, |v| v != "crate")
+        crate::simd::has_avx512() && std::env::var("NEURUST_GEMM").map_or(true, |v| v != "crate")
     })
 }
 

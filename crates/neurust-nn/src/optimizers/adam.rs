@@ -75,9 +75,9 @@ impl Adam {
         let (c1, c2, eps) = (1.0 - self.beta_1, 1.0 - self.beta_2, self.epsilon);
         let [m, v, _] = u.s;
         #[cfg(target_arch = "x86_64")]
-        if adam_avx512::usable() {
+        if crate::simd::has_avx512() {
             let k = adam_avx512::Coefficients { alpha, c1, c2, eps };
-            // SAFETY: `usable` checked the processor.
+            // SAFETY: `has_avx512` checked the processor.
             unsafe { adam_avx512::update(k, u.p, u.g, m, v) };
             return;
         }

@@ -15,16 +15,11 @@ pub struct Coefficients {
     pub eps: f32,
 }
 
-/// Whether [`update`] can run here (AVX-512F).
-pub fn usable() -> bool {
-    crate::simd::has_avx512()
-}
-
 /// `m += (g-m)c1`, `v += (g²-v)c2` (each flushed to zero below the normal range), then
 /// `p -= α·m/(sqrt(v)+ε)`, for equally long slices.
 ///
 /// # Safety
-/// [`usable`] returned true.
+/// [`has_avx512`](crate::simd::has_avx512) returned true.
 #[target_feature(enable = "avx512f")]
 pub unsafe fn update(k: Coefficients, p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]) {
     let n = p.len();

@@ -29,6 +29,11 @@ pub fn small_model(seed: u64, dropout: f32) -> Sequential {
     m
 }
 
+/// The message of an error the call must return.
+pub fn message<T: std::fmt::Debug>(r: neurust_nn::Result<T>) -> String {
+    r.expect_err("expected an error").to_string()
+}
+
 /// `n` 10×10 two-channel images whose class (0..3) decides which band of rows is bright;
 /// one-hot targets.
 pub fn bands(n: usize, seed: u64) -> (Array4<f32>, Array2<f32>) {

@@ -91,7 +91,7 @@ impl ProgressView {
         if self.step == 0 {
             "-".into()
         } else {
-            format_eta(self.per_step.as_secs_f64() * (self.steps as f64 - self.step as f64))
+            format_eta(self.eta().as_secs_f64())
         }
     }
 
@@ -116,7 +116,7 @@ impl ProgressView {
                 current: self.step,
                 target: self.steps,
                 finished: false,
-                seconds: self.per_step.as_secs_f64() * (self.steps as f64 - self.step as f64),
+                seconds: self.eta().as_secs_f64(),
                 per_step: self.per_step.as_secs_f64(),
                 values: self.logs.clone(),
             };

@@ -5,6 +5,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 
 use super::layout::Layout;
 use super::stats::Stats;
+use crate::layers::builder::builder_methods;
 use crate::layers::layer::{Layer, Mode, Param};
 use crate::{Initializer, Result, Rng};
 
@@ -144,16 +145,11 @@ impl BatchNormalization {
         self
     }
 
-    /// Declares the per-sample input shape when this is the first layer, e.g. `[784]`.
-    pub fn input_shape(mut self, shape: impl AsRef<[usize]>) -> Self {
-        self.input_shape = Some(shape.as_ref().to_vec());
-        self
-    }
-
-    /// Names the layer (else the model calls it "batch_normalization", ...).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
-        self
+    builder_methods! {
+        /// Declares the per-sample input shape when this is the first layer, e.g. `[784]`.
+        input_shape;
+        /// Names the layer (else the model calls it "batch_normalization", ...).
+        name;
     }
 
     /// The weights in Keras's order: gamma, beta (those present), moving mean, moving variance.

@@ -6,10 +6,10 @@ use serde_json::json;
 
 use super::work::Work;
 use crate::activation::ActivationSpec;
-use crate::initializer::IntoInitializer;
+use crate::layers::builder::builder_methods;
 use crate::layers::json::{name_from_json, shape_from_json};
 use crate::layers::layer::{Layer, Mode, Param};
-use crate::layers::spatial::{Geometry, IntoPadding, Padding, pair_from_json};
+use crate::layers::spatial::{Geometry, Padding, pair_from_json};
 use crate::{Activation, Error, Initializer, Result, Rng};
 
 /// A 2-D convolution layer, like `keras.layers.Conv2D` (channels last): `filters` kernels of
@@ -62,52 +62,23 @@ impl Conv2D {
         }
     }
 
-    /// The activation, by value or by name ("relu", ...).
-    pub fn activation(mut self, activation: impl Into<ActivationSpec>) -> Self {
-        self.activation = activation.into();
-        self
-    }
-
-    /// The step between windows along height and width (default `[1, 1]`).
-    pub fn strides(mut self, strides: [usize; 2]) -> Self {
-        self.strides = strides;
-        self
-    }
-
-    /// `"valid"` (default: no padding) or `"same"` (zero padding, `ceil(in / stride)` outputs).
-    pub fn padding(mut self, padding: impl IntoPadding) -> Self {
-        self.padding = padding.into_padding();
-        self
-    }
-
-    /// How the kernel is initialised (default glorot_uniform); a value or a name.
-    pub fn kernel_initializer(mut self, init: impl IntoInitializer) -> Self {
-        self.kernel_init = init.into_initializer();
-        self
-    }
-
-    /// How the bias is initialised (default zeros); a value or a name.
-    pub fn bias_initializer(mut self, init: impl IntoInitializer) -> Self {
-        self.bias_init = init.into_initializer();
-        self
-    }
-
-    /// Whether the layer adds a bias per filter (default true).
-    pub fn use_bias(mut self, use_bias: bool) -> Self {
-        self.use_bias = use_bias;
-        self
-    }
-
-    /// Declares the per-sample input shape `[height, width, channels]` of a first layer.
-    pub fn input_shape(mut self, shape: impl AsRef<[usize]>) -> Self {
-        self.input_shape = Some(shape.as_ref().to_vec());
-        self
-    }
-
-    /// Names the layer (else the model calls it "conv2d", "conv2d_1", ...).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
-        self
+    builder_methods! {
+        /// The activation, by value or by name ("relu", ...).
+        activation;
+        /// The step between windows along height and width (default `[1, 1]`).
+        strides;
+        /// `"valid"` (default: no padding) or `"same"` (zero padding, `ceil(in / stride)` outputs).
+        padding;
+        /// How the kernel is initialised (default glorot_uniform); a value or a name.
+        kernel_initializer;
+        /// How the bias is initialised (default zeros); a value or a name.
+        bias_initializer;
+        /// Whether the layer adds a bias per filter (default true).
+        use_bias;
+        /// Declares the per-sample input shape `[height, width, channels]` of a first layer.
+        input_shape;
+        /// Names the layer (else the model calls it "conv2d", "conv2d_1", ...).
+        name;
     }
 
     pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {

@@ -5,7 +5,7 @@ use ndarray::{Array2, ArrayView2, ArrayViewMut2, Ix2};
 use serde_json::json;
 
 use crate::activation::ActivationSpec;
-use crate::initializer::IntoInitializer;
+use crate::layers::builder::builder_methods;
 use crate::layers::json::{name_from_json, shape_from_json};
 use crate::layers::layer::{Layer, Mode, Param};
 use crate::{Activation, Error, Initializer, Result, Rng};
@@ -52,40 +52,19 @@ impl Dense {
         }
     }
 
-    /// The activation, by value or by name ("relu", "softmax", ...).
-    pub fn activation(mut self, activation: impl Into<ActivationSpec>) -> Self {
-        self.activation = activation.into();
-        self
-    }
-
-    /// How the kernel is initialised (default glorot_uniform); a value or a name.
-    pub fn kernel_initializer(mut self, init: impl IntoInitializer) -> Self {
-        self.kernel_init = init.into_initializer();
-        self
-    }
-
-    /// How the bias is initialised (default zeros); a value or a name.
-    pub fn bias_initializer(mut self, init: impl IntoInitializer) -> Self {
-        self.bias_init = init.into_initializer();
-        self
-    }
-
-    /// Whether the layer adds a bias (default true).
-    pub fn use_bias(mut self, use_bias: bool) -> Self {
-        self.use_bias = use_bias;
-        self
-    }
-
-    /// Declares the per-sample input shape when this is the first layer, e.g. `[784]`.
-    pub fn input_shape(mut self, shape: impl AsRef<[usize]>) -> Self {
-        self.input_shape = Some(shape.as_ref().to_vec());
-        self
-    }
-
-    /// Names the layer (else the model calls it "dense", "dense_1", ...).
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
-        self
+    builder_methods! {
+        /// The activation, by value or by name ("relu", "softmax", ...).
+        activation;
+        /// How the kernel is initialised (default glorot_uniform); a value or a name.
+        kernel_initializer;
+        /// How the bias is initialised (default zeros); a value or a name.
+        bias_initializer;
+        /// Whether the layer adds a bias (default true).
+        use_bias;
+        /// Declares the per-sample input shape when this is the first layer, e.g. `[784]`.
+        input_shape;
+        /// Names the layer (else the model calls it "dense", "dense_1", ...).
+        name;
     }
 
     pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {

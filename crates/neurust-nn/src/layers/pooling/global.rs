@@ -4,6 +4,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use serde_json::json;
 
 use crate::error::fmt_shape;
+use crate::layers::builder::builder_methods;
 use crate::layers::json::{name_from_json, shape_from_json};
 use crate::layers::layer::{Layer, Mode};
 use crate::{Error, Result};
@@ -26,15 +27,11 @@ impl GlobalAveragePooling2D {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Declares the per-sample input shape `[height, width, channels]` of a first layer.
-    pub fn input_shape(mut self, shape: impl AsRef<[usize]>) -> Self {
-        self.input_shape = Some(shape.as_ref().to_vec());
-        self
-    }
-    /// Names the layer.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = name.into();
-        self
+    builder_methods! {
+        /// Declares the per-sample input shape `[height, width, channels]` of a first layer.
+        input_shape;
+        /// Names the layer.
+        name;
     }
     pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {
         Ok(GlobalAveragePooling2D {

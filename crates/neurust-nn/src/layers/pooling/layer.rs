@@ -4,8 +4,8 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 
 use super::pool::{Kind, Pool};
 use crate::Result;
+use crate::layers::builder::builder_methods;
 use crate::layers::layer::{Layer, Mode};
-use crate::layers::spatial::IntoPadding;
 
 macro_rules! pooling_layer {
     ($(#[$doc:meta])* $name:ident, $kind:expr, $class:literal) => {
@@ -18,25 +18,17 @@ macro_rules! pooling_layer {
             pub fn new(pool_size: [usize; 2]) -> Self {
                 $name(Pool::new($kind, pool_size))
             }
-            /// The step between windows (default: the pool size).
-            pub fn strides(mut self, strides: [usize; 2]) -> Self {
-                self.0.strides = Some(strides);
-                self
-            }
-            /// `"valid"` (default) or `"same"` (the padding is never part of a window's value).
-            pub fn padding(mut self, padding: impl IntoPadding) -> Self {
-                self.0.padding = padding.into_padding();
-                self
-            }
-            /// Declares the per-sample input shape `[height, width, channels]` of a first layer.
-            pub fn input_shape(mut self, shape: impl AsRef<[usize]>) -> Self {
-                self.0.input_shape = Some(shape.as_ref().to_vec());
-                self
-            }
-            /// Names the layer.
-            pub fn name(mut self, name: impl Into<String>) -> Self {
-                self.0.name = name.into();
-                self
+            builder_methods! { self.0 =>
+                /// The step between windows (default: the pool size).
+                strides;
+                /// `"valid"` (default) or `"same"` (the padding is never part of a window's
+                /// value).
+                padding;
+                /// Declares the per-sample input shape `[height, width, channels]` of a first
+                /// layer.
+                input_shape;
+                /// Names the layer.
+                name;
             }
             pub(crate) fn from_config(c: &serde_json::Value) -> Result<Self> {
                 Pool::from_config($kind, c).map($name)

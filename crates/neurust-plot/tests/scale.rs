@@ -1,4 +1,6 @@
-//! Bad input that used to panic or hang: each case is now a readable error or a figure.
+//! Axes' scales at the extremes: a data range in the subnormals, equal limits, points far
+//! outside the limits or at infinity. Each figure still draws, in bounded time, instead of
+//! looping, allocating without end or panicking.
 
 // Notebook style: pass data by reference, as users will.
 #![allow(clippy::needless_borrows_for_generic_args)]
@@ -6,8 +8,7 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use ndarray::Array3;
-use neurust_plot::{Figure, PlotError, confusion_matrix, digit_grid, misclassified_grid};
+use neurust_plot::Figure;
 
 /// Runs `f` on another thread and fails (instead of hanging the test run) if it takes longer
 /// than a few seconds.
@@ -18,36 +19,6 @@ fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
     });
     rx.recv_timeout(Duration::from_secs(20))
         .expect("did not finish: an endless loop or a runaway allocation")
-}
-
-#[test]
-fn digit_grid_with_an_absurd_grid_is_an_error() {
-    let images = Array3::<u8>::zeros((200, 4, 4));
-    let labels = vec![1u8; 200];
-    // rows × cols overflows usize.
-    let e = digit_grid(&images, &labels, usize::MAX, 2).unwrap_err();
-    assert!(e.to_string().contains("grid"), "{e}");
-    // More columns than a figure holds (100): said plainly, not "subplot 100 does not exist".
-    let e = digit_grid(&images, &labels, 1, 150).unwrap_err();
-    assert!(e.to_string().contains("at most 100"), "{e}");
-}
-
-#[test]
-fn confusion_matrix_with_a_huge_label_is_an_error() {
-    let e = confusion_matrix(&vec![0i64, i64::MAX], &vec![0i64, 1]).unwrap_err();
-    assert!(e.to_string().contains("0..100"), "{e}");
-}
-
-#[test]
-fn hist_with_absurdly_many_bins_is_an_error() {
-    let mut fig = Figure::new();
-    let e = fig
-        .ax(0)
-        .unwrap()
-        .hist(&[1.0, 2.0, 3.0], usize::MAX)
-        .unwrap_err();
-    assert!(matches!(e, PlotError::Invalid(_)), "{e:?}");
-    assert!(e.to_string().contains("bins"), "{e}");
 }
 
 /// A curve whose values differ only in the subnormal range (say, a quantity that decayed to
@@ -64,14 +35,6 @@ fn a_curve_with_a_subnormal_range_renders() {
     })
     .unwrap();
     assert!(svg.contains("</svg>"));
-}
-
-/// Asking for 0 images drew "no misclassified images" even when there were some.
-#[test]
-fn misclassified_grid_of_zero_images_does_not_claim_there_are_none() {
-    let images = Array3::<f32>::zeros((3, 4, 4));
-    let e = misclassified_grid(&images, &vec![1u8, 2, 3], &vec![1u8, 0, 0], 0).unwrap_err();
-    assert!(e.to_string().contains("at least 1"), "{e}");
 }
 
 /// Equal limits (or limits zoomed far into the data) put points ~2^31 pixels away: a dashed
