@@ -51,6 +51,7 @@ fn training_curves_are_two_charts_of_the_recorded_values() {
     assert_eq!(charts[0]["title"], "Accuracy");
     assert_eq!(charts[1]["title"], "Loss");
     let layers = charts[0]["layer"].as_array().unwrap();
+    let shared = &charts[0]["encoding"];
     assert_eq!(layers.len(), 2);
     assert_eq!(
         points(&layers[0]),
@@ -62,13 +63,13 @@ fn training_curves_are_two_charts_of_the_recorded_values() {
     );
     assert_eq!(layers[0]["mark"]["type"], "line");
     assert_eq!(layers[0]["mark"]["point"], true);
-    let color = &layers[0]["encoding"]["color"];
+    let color = &shared["color"];
     assert_eq!(color["scale"]["domain"], json!(["training", "validation"]));
     assert_eq!(color["scale"]["range"], json!(["#1f77b4", "#ff7f0e"]));
-    assert_eq!(layers[0]["encoding"]["x"]["axis"]["title"], "epoch");
-    assert_eq!(layers[0]["encoding"]["y"]["axis"]["title"], "accuracy");
+    assert_eq!(shared["x"]["axis"]["title"], "epoch");
+    assert_eq!(shared["y"]["axis"]["title"], "accuracy");
     assert_eq!(layers[0]["data"]["values"][0]["series"], "training");
-    let tips: Vec<&str> = layers[0]["encoding"]["tooltip"]
+    let tips: Vec<&str> = shared["tooltip"]
         .as_array()
         .unwrap()
         .iter()
@@ -96,6 +97,9 @@ fn a_skipped_point_breaks_the_line_and_never_reaches_the_json() {
     assert_eq!(parts, [0, 1, 1], "the line breaks where the NaN was");
     assert_eq!(values[0]["series"], "loss (1 NaN skipped)");
     assert_eq!(spec["layer"][0]["encoding"]["detail"]["field"], "part");
+    // A curve with nothing skipped needs no parts.
+    let whole = plot([1.0, 2.0]).unwrap().vegalite().unwrap();
+    assert!(!whole.contains("part"), "{whole}");
 }
 
 #[test]
@@ -108,7 +112,12 @@ fn the_one_liners_have_specs_of_their_marks() {
     );
     // Unlabelled: a fixed colour and no legend.
     assert_eq!(line["layer"][0]["mark"]["color"], "#1f77b4");
-    assert!(line["layer"][0]["encoding"].get("color").is_none());
+    assert!(line["encoding"].get("color").is_none());
+    assert!(
+        line["layer"][0]["data"]["values"][0]
+            .get("series")
+            .is_none()
+    );
 
     let xy = spec(&plot_xy([10.0, 20.0], [1.0, 2.0]).unwrap());
     assert_eq!(points(&xy["layer"][0]), vec![(10.0, 1.0), (20.0, 2.0)]);
@@ -126,13 +135,13 @@ fn the_one_liners_have_specs_of_their_marks() {
         .map(|v| v["y"].as_f64().unwrap())
         .collect();
     assert_eq!(heights, [2.0, 2.0]);
-    assert_eq!(layer["encoding"]["y"]["scale"]["zero"], true);
+    assert_eq!(h["encoding"]["y"]["scale"]["zero"], true);
 }
 
 #[test]
 fn bar_labels_become_the_axis_labels_quoted_for_vega() {
     let b = spec(&bar(&["cat", "it's"], [3.0, 5.0]).unwrap());
-    let axis = &b["layer"][0]["encoding"]["x"]["axis"];
+    let axis = &b["encoding"]["x"]["axis"];
     assert_eq!(axis["values"], json!([0.0, 1.0]));
     assert_eq!(
         axis["labelExpr"],
@@ -166,16 +175,13 @@ fn edits_after_the_call_show_in_the_spec() {
     assert_eq!(s["title"], "Loss");
     let second = &s["layer"][1];
     assert_eq!(second["mark"]["strokeDash"], json!([6, 4]));
-    assert_eq!(
-        second["encoding"]["color"]["scale"]["range"],
-        json!(["#ff7f0e"])
-    );
-    assert_eq!(second["encoding"]["x"]["axis"]["title"], "step");
-    assert_eq!(second["encoding"]["x"]["axis"]["grid"], true);
-    assert_eq!(
-        second["encoding"]["y"]["scale"]["domain"],
-        json!([0.0, 5.0])
-    );
+    assert_eq!(s["encoding"]["color"]["scale"]["domain"], json!(["b"]));
+    assert_eq!(s["encoding"]["color"]["scale"]["range"], json!(["#ff7f0e"]));
+    // The first curve has no label: its own colour, over the legend's scale.
+    assert_eq!(s["layer"][0]["encoding"]["color"]["value"], "#1f77b4");
+    assert_eq!(s["encoding"]["x"]["axis"]["title"], "step");
+    assert_eq!(s["encoding"]["x"]["axis"]["grid"], true);
+    assert_eq!(s["encoding"]["y"]["scale"]["domain"], json!([0.0, 5.0]));
     assert_eq!(TAB10[1], [0xff, 0x7f, 0x0e]);
 }
 

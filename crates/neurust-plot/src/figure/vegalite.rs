@@ -66,12 +66,18 @@ fn drawable(ax: &Axes) -> bool {
     ax.picture.is_none() && ax.notes.is_empty() && !(ax.series.is_empty() && ax.bars.is_empty())
 }
 
-/// One subplot: its marks as layers over shared axes.
+/// One subplot: its marks as layers over shared axes, which the layers inherit from the
+/// chart's encoding (so each layer holds only its data and what differs).
 fn chart(ax: &Axes, width: u32, height: u32) -> Value {
     let frame = Frame::new(ax);
     let mut layers: Vec<Value> = ax.bars.iter().map(|b| bars_layer(b, &frame)).collect();
     layers.extend(ax.series.iter().map(|s| series_layer(s, &frame)));
-    let mut chart = json!({ "width": width, "height": height, "layer": layers });
+    let mut encoding = json!({ "x": frame.x, "y": frame.y, "tooltip": frame.tooltip() });
+    if let Some(color) = &frame.color {
+        encoding["color"] = color.clone();
+    }
+    let mut chart =
+        json!({ "width": width, "height": height, "encoding": encoding, "layer": layers });
     if let Some(title) = &ax.title {
         chart["title"] = json!(title);
     }
@@ -190,11 +196,18 @@ fn series_layer(s: &Series, frame: &Frame) -> Value {
     let mut part = 0;
     let mut values = Vec::with_capacity(s.xs.len());
     for (&x, &y) in s.xs.iter().zip(&s.ys) {
-        if x.is_finite() && y.is_finite() {
-            values.push(json!({ "x": x, "y": y, "series": name, "part": part }));
-        } else {
+        if !(x.is_finite() && y.is_finite()) {
             part += 1;
+            continue;
         }
+        let mut point = json!({ "x": x, "y": y });
+        if let Some(name) = &name {
+            point["series"] = json!(name);
+        }
+        if s.skipped > 0 {
+            point["part"] = json!(part);
+        }
+        values.push(point);
     }
     let mut mark = if s.line {
         json!({ "type": "line", "point": s.marker, "strokeWidth": 2 })
@@ -204,14 +217,17 @@ fn series_layer(s: &Series, frame: &Frame) -> Value {
     if s.dashed {
         mark["strokeDash"] = json!([6, 4]);
     }
-    let mut encoding = json!({
-        "x": frame.x, "y": frame.y, "detail": { "field": "part" }, "tooltip": frame.tooltip(),
-    });
-    match (&name, &frame.color) {
-        (Some(_), Some(color)) => encoding["color"] = color.clone(),
-        _ => mark["color"] = json!(hex(s.color)),
+    let mut layer = json!({ "data": { "values": values }, "mark": mark });
+    if s.skipped > 0 {
+        layer["encoding"]["detail"] = json!({ "field": "part" });
     }
-    json!({ "data": { "values": values }, "mark": mark, "encoding": encoding })
+    match (&name, &frame.color) {
+        (Some(_), Some(_)) => {}
+        // Not in the legend: its own colour, over the chart's colour scale if there is one.
+        (None, Some(_)) => layer["encoding"]["color"] = json!({ "value": hex(s.color) }),
+        (_, None) => layer["mark"]["color"] = json!(hex(s.color)),
+    }
+    layer
 }
 
 /// Bars from `bar` or `hist`: rectangles from `left` to `left + width`, up from zero.
@@ -220,21 +236,23 @@ fn bars_layer(b: &Bars, frame: &Frame) -> Value {
         .filter(|&i| b.lefts[i].is_finite() && b.widths[i].is_finite() && b.heights[i].is_finite())
         .map(|i| {
             let color = b.each.get(i).copied().flatten().unwrap_or(b.color);
-            json!({
+            let mut bar = json!({
                 "x": b.lefts[i] + b.widths[i] / 2.0,
                 "left": b.lefts[i], "right": b.lefts[i] + b.widths[i],
-                "y": b.heights[i], "series": b.label, "fill": hex(color),
-            })
+                "y": b.heights[i], "fill": hex(color),
+            });
+            if let Some(label) = &b.label {
+                bar["series"] = json!(label);
+            }
+            bar
         })
         .collect();
     let mut x = frame.x.clone();
     x["field"] = json!("left");
     let encoding = json!({
-        "x": x, "x2": { "field": "right" },
-        "y": frame.y, "y2": { "datum": 0 },
+        "x": x, "x2": { "field": "right" }, "y2": { "datum": 0 },
         // Its own channel: the colour scale is the labelled marks' (shared by all layers).
         "fill": { "field": "fill", "type": "nominal", "scale": null },
-        "tooltip": frame.tooltip(),
     });
     json!({
         "data": { "values": values },
