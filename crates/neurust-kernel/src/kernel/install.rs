@@ -113,11 +113,16 @@ pub fn kernel_json(binary: &Path, display_name: &str) -> Result<Value> {
         "{connection_file}"
     ]);
     spec["display_name"] = json!(display_name);
+    // A facade chosen at install time is kept; otherwise the kernel finds its own at start
+    // (its checkout's, else the sources it embeds), so an installed kernel keeps working when
+    // the checkout it was built from is moved or removed.
     let mut env = serde_json::Map::new();
-    if let Some(facade) = preload::facade_path() {
+    if let Some(facade) = std::env::var_os(preload::FACADE_ENV).filter(|v| !v.is_empty()) {
+        let path = PathBuf::from(facade);
+        let path = path.canonicalize().unwrap_or(path);
         env.insert(
             preload::FACADE_ENV.to_owned(),
-            json!(facade.to_string_lossy()),
+            json!(path.to_string_lossy()),
         );
     }
     spec["env"] = Value::Object(env);

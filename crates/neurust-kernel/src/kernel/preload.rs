@@ -6,13 +6,16 @@ use crate::kernel::cache;
 use crate::kernel::engine::Engine;
 use crate::kernel::log::log;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 /// Environment variable that overrides the facade location recorded at install time.
 pub const FACADE_ENV: &str = "NEURUST_FACADE_PATH";
 
 /// The facade crate directory: `NEURUST_FACADE_PATH`, else the path recorded at build time
-/// (this checkout's `crates/neurust`) if it exists. An empty value disables the preload.
+/// (this checkout's `crates/neurust`) if it exists, else the sources embedded in the kernel,
+/// written out under the cache root (a kernel installed with `cargo install` whose checkout is
+/// gone). An empty value disables the preload.
 pub fn facade_path() -> Option<PathBuf> {
     match std::env::var_os(FACADE_ENV) {
         Some(value) if value.is_empty() => None,
@@ -22,10 +25,19 @@ pub fn facade_path() -> Option<PathBuf> {
         }
         None => {
             let built_in = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../neurust");
-            built_in
-                .join("Cargo.toml")
-                .is_file()
-                .then(|| built_in.canonicalize().unwrap_or(built_in))
+            if built_in.join("Cargo.toml").is_file() {
+                return Some(built_in.canonicalize().unwrap_or(built_in));
+            }
+            static WRITTEN_OUT: OnceLock<Option<PathBuf>> = OnceLock::new();
+            WRITTEN_OUT
+                .get_or_init(|| match cache::facade_source::written_out() {
+                    Ok(path) => path,
+                    Err(e) => {
+                        log(&format!("the embedded neurust sources: {e:#}"));
+                        None
+                    }
+                })
+                .clone()
         }
     }
 }

@@ -181,6 +181,7 @@ fn private_dir(dir: &Path) -> Result<()> {
         .with_context(|| dir.display().to_string())
 }
 
+pub mod facade_source;
 mod fill;
 pub mod lock;
 mod owner;

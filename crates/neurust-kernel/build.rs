@@ -1,0 +1,69 @@
+//! Embeds the sources of the neurust crates that notebooks load (the facade and what it depends
+//! on in this workspace), so that a kernel installed with `cargo install --path` still loads them
+//! once the checkout is gone: `src/kernel/facade_source.rs` writes them out when the checkout's
+//! own copy is missing. Outside a checkout (a packaged kernel crate) nothing is embedded.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The workspace crates the facade needs, and which of their folders a build of them reads.
+const CRATES: &[&str] = &[
+    "neurust",
+    "neurust-nn",
+    "neurust-datasets",
+    "neurust-display",
+    "neurust-plot",
+];
+const FOLDERS: &[&str] = &["src", "assets"];
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
+    let workspace = manifest.join("../..");
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    let root_manifest = workspace.join("Cargo.toml");
+    println!("cargo:rerun-if-changed={}", root_manifest.display());
+    if workspace.join("crates/neurust/Cargo.toml").is_file() {
+        files.push(("Cargo.toml".into(), root_manifest));
+        for name in CRATES {
+            let dir = workspace.join("crates").join(name);
+            let manifest = dir.join("Cargo.toml");
+            println!("cargo:rerun-if-changed={}", manifest.display());
+            files.push((format!("crates/{name}/Cargo.toml"), manifest));
+            for folder in FOLDERS {
+                let path = dir.join(folder);
+                println!("cargo:rerun-if-changed={}", path.display());
+                collect(&path, &format!("crates/{name}/{folder}"), &mut files);
+            }
+        }
+    }
+    files.sort();
+    let mut code = String::from("&[\n");
+    for (name, path) in &files {
+        let path = path.canonicalize().expect("an embedded file");
+        writeln!(
+            code,
+            "    ({name:?}, include_bytes!({:?})),",
+            path.display().to_string()
+        )
+        .expect("writing to a String");
+    }
+    code.push(']');
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"));
+    std::fs::write(out.join("facade_files.rs"), code).expect("writing facade_files.rs");
+}
+
+/// Every file under `dir`, named `prefix/<relative path>`.
+fn collect(dir: &Path, prefix: &str, files: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => collect(&path, &name, files),
+            Ok(kind) if kind.is_file() => files.push((name, path)),
+            _ => {}
+        }
+    }
+}
