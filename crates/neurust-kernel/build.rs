@@ -20,19 +20,23 @@ fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let workspace = manifest.join("../..");
     let mut files: Vec<(String, PathBuf)> = Vec::new();
-    let root_manifest = workspace.join("Cargo.toml");
-    println!("cargo:rerun-if-changed={}", root_manifest.display());
+    println!("cargo:rerun-if-changed=build.rs");
     if workspace.join("crates/neurust/Cargo.toml").is_file() {
+        let root_manifest = workspace.join("Cargo.toml");
+        println!("cargo:rerun-if-changed={}", root_manifest.display());
         files.push(("Cargo.toml".into(), root_manifest));
         for name in CRATES {
             let dir = workspace.join("crates").join(name);
-            let manifest = dir.join("Cargo.toml");
-            println!("cargo:rerun-if-changed={}", manifest.display());
-            files.push((format!("crates/{name}/Cargo.toml"), manifest));
+            // The whole crate folder: a path that does not exist would count as changed at
+            // every build, and a folder added later (assets) is then noticed too.
+            println!("cargo:rerun-if-changed={}", dir.display());
+            files.push((format!("crates/{name}/Cargo.toml"), dir.join("Cargo.toml")));
             for folder in FOLDERS {
-                let path = dir.join(folder);
-                println!("cargo:rerun-if-changed={}", path.display());
-                collect(&path, &format!("crates/{name}/{folder}"), &mut files);
+                collect(
+                    &dir.join(folder),
+                    &format!("crates/{name}/{folder}"),
+                    &mut files,
+                );
             }
         }
     }

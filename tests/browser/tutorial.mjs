@@ -240,7 +240,13 @@ async function main() {
     if (unrun) throw new Error(`${unrun} code cells have no execution count in the saved notebook`);
     // What the saved notebook weighs, and what the charts' outputs hold (JupyterLab's Vega
     // renderer adds a PNG of its own to an output that has none).
-    log(`saved notebook: ${JSON.stringify(saved.content, null, 1).length} bytes as JSON`);
+    const charts = cells.flatMap((c) => c.outputs)
+      .filter((o) => o.data?.['application/vnd.vegalite.v5+json']);
+    const chartBytes = charts.reduce((n, o) => n + (o.data['image/png'] || '').length
+      + JSON.stringify(o.data['application/vnd.vegalite.v5+json'], null, 1).length, 0);
+    log(`saved notebook: ${JSON.stringify(saved.content, null, 1).length} bytes as JSON, of which`
+      + ` ${chartBytes} are the Vega-Lite specs of ${charts.length} charts and the PNGs`
+      + ' JupyterLab\'s renderer added to them');
     for (const needle of EXPECT.vega || []) {
       const cell = cells.find((c) => [].concat(c.source).join('').includes(needle));
       const sizes = (cell?.outputs || []).flatMap((o) => Object.entries(o.data || {}))

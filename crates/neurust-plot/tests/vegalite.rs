@@ -67,6 +67,10 @@ fn training_curves_are_two_charts_of_the_recorded_values() {
     assert_eq!(color["scale"]["domain"], json!(["training", "validation"]));
     assert_eq!(color["scale"]["range"], json!(["#1f77b4", "#ff7f0e"]));
     assert_eq!(shared["x"]["axis"]["title"], "epoch");
+    assert_eq!(
+        shared["x"]["axis"]["tickMinStep"], 1,
+        "epochs are whole numbers"
+    );
     assert_eq!(shared["y"]["axis"]["title"], "accuracy");
     assert_eq!(layers[0]["data"]["values"][0]["series"], "training");
     let tips: Vec<&str> = shared["tooltip"]
@@ -120,6 +124,8 @@ fn the_one_liners_have_specs_of_their_marks() {
     );
 
     let xy = spec(&plot_xy([10.0, 20.0], [1.0, 2.0]).unwrap());
+    let halves = spec(&plot_xy([0.5, 1.0], [1.0, 2.0]).unwrap());
+    assert!(halves["encoding"]["x"]["axis"].get("tickMinStep").is_none());
     assert_eq!(points(&xy["layer"][0]), vec![(10.0, 1.0), (20.0, 2.0)]);
 
     let dots = spec(&scatter([1.0, 2.0], [2.0, 1.0]).unwrap());

@@ -95,11 +95,16 @@ struct Frame {
 impl Frame {
     fn new(ax: &Axes) -> Self {
         let zero = !ax.bars.is_empty();
-        let x = json!({
+        let mut x = json!({
             "field": "x", "type": "quantitative",
             "scale": scale(ax.xlim, false),
             "axis": axis(ax, ax.xlabel.as_deref(), ax.xticks.as_deref(), ax.xlabel_color),
         });
+        // Epochs and indices: whole-number ticks only, as the SVG draws them.
+        if ax.xticks.is_none() && ax.bars.is_empty() && whole_xs(ax) && x["axis"].is_object() {
+            x["axis"]["tickMinStep"] = json!(1);
+            x["axis"]["format"] = json!("d");
+        }
         let y = json!({
             "field": "y", "type": "quantitative",
             "scale": scale(ax.ylim, zero),
@@ -150,6 +155,15 @@ impl Frame {
         }
         Value::Array(tips)
     }
+}
+
+/// Whether every finite x of the axes' curves is a whole number.
+fn whole_xs(ax: &Axes) -> bool {
+    ax.series
+        .iter()
+        .flat_map(|s| &s.xs)
+        .filter(|x| x.is_finite())
+        .all(|x| x.fract() == 0.0)
 }
 
 fn scale(limits: Option<(f64, f64)>, zero: bool) -> Value {
