@@ -21,8 +21,9 @@ const SCREENSHOT = process.env.SCREENSHOT;
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // What the run must show (EXPECT, JSON): texts on the page, the accuracy line and its floor, the
 // least number of images, how long running all cells may take, and the two cells whose outputs
-// the screenshot shows, and the cells whose charts JupyterLab must draw from their Vega-Lite
-// spec (hover-able, beside the SVG that other viewers show). The default is the MLP tutorial's.
+// the screenshot shows, the cells whose charts JupyterLab must draw from their Vega-Lite spec
+// (hover-able, beside the SVG that other viewers show), and edits to make to the copy before
+// it runs ([from, to] pairs). The default is the MLP tutorial's.
 const EXPECT = JSON.parse(process.env.EXPECT || 'null') || {
   texts: ['[60000, 28, 28] [60000]', '203,530', 'predicted digit: 6'],
   accuracy: 'test accuracy: ([0-9.]+)',
@@ -85,6 +86,13 @@ async function main() {
   const nb = JSON.parse(fs.readFileSync(NOTEBOOK, 'utf8'));
   for (const cell of nb.cells) {
     if (cell.cell_type === 'code') { cell.outputs = []; cell.execution_count = null; }
+  }
+  // Edits to the copy (EXPECT.replace: [from, to] pairs), each of which must apply.
+  for (const [from, to] of EXPECT.replace || []) {
+    const cell = nb.cells.find((c) => c.cell_type === 'code' && [].concat(c.source).join('').includes(from));
+    if (!cell) throw new Error(`no code cell contains ${JSON.stringify(from)}`);
+    cell.source = [].concat(cell.source).join('').replace(from, to);
+    log(`edited the copy: ${JSON.stringify(from)} -> ${JSON.stringify(to)}`);
   }
   fs.writeFileSync(path.join(work, name), JSON.stringify(nb, null, 1));
   writeSettings(path.join(scratch, 'settings'));
