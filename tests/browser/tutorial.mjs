@@ -28,7 +28,7 @@ const EXPECT = JSON.parse(process.env.EXPECT || 'null') || {
   texts: ['[60000, 28, 28] [60000]', '203,530', 'predicted digit: 6'],
   accuracy: 'test accuracy: ([0-9.]+)',
   minAccuracy: 0.97,
-  minImages: 4,
+  minImages: 5,
   shots: ['digit_grid(&x_train', 'plot_history(&historico)'],
   vega: ['plot_history(&historico)', 'hist(&y_train'],
 };

@@ -8,22 +8,18 @@ JUPYTER_PATH.
 """
 import json
 import os
+import sys
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import start_new_kernel
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
+from kernel_cells import run_cell  # noqa: E402
+
 
 def run(kc, code):
-    msgs = []
-    reply = kc.execute_interactive(code, timeout=900, output_hook=msgs.append)
-    text = "".join(m["content"].get("text", "") for m in msgs if m["msg_type"] == "stream")
-    for m in msgs:
-        if m["msg_type"] == "execute_result":
-            text += m["content"]["data"]["text/plain"]
-        if m["msg_type"] == "error":
-            text += m["content"]["evalue"]
-    return reply["content"]["status"], text
+    return run_cell(kc, code, timeout=900)
 
 
 def test_the_spec_names_the_installed_binary_and_no_checkout():

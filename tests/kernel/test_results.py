@@ -6,7 +6,13 @@ failed with "mismatched types" while `let c = m.compile(..)?;` worked.
 
 Run through tests/kernel/run (the real facade).
 """
+import sys
+from pathlib import Path
+
 from jupyter_client.manager import start_new_kernel
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "common"))
+from kernel_cells import run_cell  # noqa: E402
 
 CELLS = [
     "let mut m = Sequential::new(); m.add(Dense::new(2));",
@@ -25,16 +31,7 @@ NAMES = ["compiled", "fitted", "evaluated", "predicted", "saved", "loaded", "dat
          "history_plot"]
 
 
-def outputs(kc, code):
-    msgs = []
-    reply = kc.execute_interactive(code, timeout=300, output_hook=msgs.append)
-    text = "".join(m["content"].get("text", "") for m in msgs if m["msg_type"] == "stream")
-    for m in msgs:
-        if m["msg_type"] == "execute_result":
-            text += m["content"]["data"]["text/plain"]
-        if m["msg_type"] == "error":
-            text += m["content"]["evalue"]
-    return reply["content"]["status"], text
+outputs = run_cell
 
 
 def test_results_of_neurust_calls_can_be_kept_in_variables():
