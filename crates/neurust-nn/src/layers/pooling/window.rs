@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 
+use super::disjoint::{disjoint, max_backward, max_forward};
 use super::pool::{Kind, Pool};
 use crate::layers::compute::{chunk_lock, standard};
 use crate::layers::spatial::Geometry;
@@ -25,6 +26,7 @@ impl Pool {
         let x = standard(x);
         let (g, kind) = (self.geometry, self.kind);
         let c = g.channels;
+        let tiled = kind == Kind::Max && disjoint(&g);
         let xs: Vec<ArrayView2<f32>> = x.axis_chunks_iter(Axis(0), CHUNK).collect();
         let ys: Vec<Mutex<ArrayViewMut2<f32>>> = y
             .axis_chunks_iter_mut(Axis(0), CHUNK)
@@ -39,6 +41,10 @@ impl Pool {
                 #[inline(always)]
                 || {
                     for (x, y) in x.chunks_exact(x_len).zip(y.chunks_exact_mut(y_len)) {
+                        if tiled {
+                            max_forward(&g, x, y);
+                            continue;
+                        }
                         for (p, out) in y.chunks_exact_mut(c).enumerate() {
                             let mut count = 0usize;
                             for at in window(&g, p) {
@@ -83,6 +89,7 @@ impl Pool {
         let (x, y, dy) = (standard(x), standard(y), standard(dy));
         let (g, kind) = (self.geometry, self.kind);
         let c = g.channels;
+        let tiled = kind == Kind::Max && disjoint(&g);
         let (xs, ys, dys) = (sample_chunks(&x), sample_chunks(&y), sample_chunks(&dy));
         let dxs: Vec<Mutex<ArrayViewMut2<f32>>> = dx
             .axis_chunks_iter_mut(Axis(0), CHUNK)
@@ -91,7 +98,9 @@ impl Pool {
         parallel::run_parts(dxs.len(), &|i| {
             let mut dxc = chunk_lock(&dxs[i]);
             let dx = dxc.as_slice_mut().expect("standard layout");
-            dx.fill(0.0);
+            if !tiled {
+                dx.fill(0.0);
+            }
             let (x_len, y_len) = (g.h.input * g.w.input * c, g.positions() * c);
             let samples = xs[i]
                 .chunks_exact(x_len)
@@ -99,9 +108,13 @@ impl Pool {
                 .zip(dys[i].chunks_exact(y_len))
                 .zip(dx.chunks_exact_mut(x_len));
             // Each window's input offsets, listed once per part rather than per sample.
-            let windows: Vec<Vec<usize>> = (0..g.positions())
-                .map(|p| window(&g, p).collect())
-                .collect();
+            let windows: Vec<Vec<usize>> = if tiled {
+                Vec::new()
+            } else {
+                (0..g.positions())
+                    .map(|p| window(&g, p).collect())
+                    .collect()
+            };
             // Per channel, 1.0 once its window's maximum has been found (branch-free, so the
             // channel loops vectorise).
             let mut done = vec![0.0f32; c];
@@ -109,6 +122,10 @@ impl Pool {
                 #[inline(always)]
                 || {
                     for (((x, y), dy), dx) in samples {
+                        if tiled {
+                            max_backward(&g, (x, y, dy), dx, &mut done);
+                            continue;
+                        }
                         for (p, offsets) in windows.iter().enumerate() {
                             let (out, d) = (&y[p * c..][..c], &dy[p * c..][..c]);
                             if kind == Kind::Average {
