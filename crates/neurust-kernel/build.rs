@@ -1,7 +1,12 @@
-//! Embeds the sources of the neurust crates that notebooks load (the facade and what it depends
-//! on in this workspace), so that a kernel installed with `cargo install --path` still loads them
-//! once the checkout is gone: `src/kernel/facade_source.rs` writes them out when the checkout's
-//! own copy is missing. Outside a checkout (a packaged kernel crate) nothing is embedded.
+//! Embeds what a kernel needs from the checkout it was built in, so that it works once the
+//! checkout is gone:
+//! - the sources of the neurust crates that notebooks load (the facade and what it depends on in
+//!   this workspace): `src/kernel/cache/facade_source.rs` writes them out when the checkout's own
+//!   copy is missing. Outside a checkout (a packaged kernel crate) nothing is embedded, and the
+//!   kernel loads the facade from the crate registry (`src/kernel/facade.rs`).
+//! - the tested `Cargo.lock` (`src/kernel/cache/lock.rs`): the workspace's in a checkout, else
+//!   the one `cargo package` put in the kernel's package, which locks the facade's graph too
+//!   (the kernel's dev-dependency on it).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -19,9 +24,31 @@ const FOLDERS: &[&str] = &["src", "assets"];
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it"));
     let workspace = manifest.join("../..");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"));
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     println!("cargo:rerun-if-changed=build.rs");
-    if workspace.join("crates/neurust/Cargo.toml").is_file() {
+    // `cargo package` leaves `Cargo.toml.orig` in every package: a packaged kernel (from a
+    // registry, or vendored beside a copy of the facade) is never taken for a checkout.
+    let packaged = manifest.join("Cargo.toml.orig").is_file();
+    let in_checkout = !packaged && workspace.join("crates/neurust/Cargo.toml").is_file();
+    let checkout = match in_checkout {
+        true => workspace.canonicalize().expect("the workspace folder"),
+        false => PathBuf::new(),
+    };
+    // Where the kernel looks for the checkout's facade at start (`src/kernel/facade.rs`).
+    println!(
+        "cargo:rustc-env=NEURUST_KERNEL_CHECKOUT={}",
+        checkout.display()
+    );
+    let lock = if in_checkout {
+        workspace.join("Cargo.lock")
+    } else {
+        manifest.join("Cargo.lock")
+    };
+    println!("cargo:rerun-if-changed={}", lock.display());
+    let tested = std::fs::read(&lock).expect("a Cargo.lock beside the workspace or the package");
+    std::fs::write(out.join("tested.lock"), tested).expect("writing tested.lock");
+    if in_checkout {
         let root_manifest = workspace.join("Cargo.toml");
         println!("cargo:rerun-if-changed={}", root_manifest.display());
         files.push(("Cargo.toml".into(), root_manifest));
@@ -52,7 +79,6 @@ fn main() {
         .expect("writing to a String");
     }
     code.push(']');
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets it"));
     std::fs::write(out.join("facade_files.rs"), code).expect("writing facade_files.rs");
 }
 

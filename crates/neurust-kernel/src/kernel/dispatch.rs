@@ -2,7 +2,9 @@
 //! info, is_complete, history, comms, shutdown, interrupt, stdin replies) is answered here.
 
 use crate::kernel::engine::{EngineHandle, Job};
+use crate::kernel::facade::Facade;
 use crate::kernel::history::History;
+use crate::kernel::interrupt;
 use crate::kernel::is_complete;
 use crate::kernel::log::log;
 use crate::kernel::message::{Message, PROTOCOL_VERSION, Parent};
@@ -10,7 +12,6 @@ use crate::kernel::outbox::{Channel, Outbox};
 use crate::kernel::running_cell::RunningCell;
 use crate::kernel::sockets::Inbox;
 use crate::kernel::status::Status;
-use crate::kernel::{interrupt, preload};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
@@ -110,7 +111,7 @@ impl Dispatcher {
     }
 
     fn kernel_info(&self) -> Value {
-        let facade = if preload::facade_path().is_some() {
+        let facade = if Facade::find().is_some() {
             "The neurust crates are loaded: `use neurust::prelude::*;` is in effect."
         } else {
             "The neurust facade is not configured (set NEURUST_FACADE_PATH)."

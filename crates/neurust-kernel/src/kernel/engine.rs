@@ -1,6 +1,7 @@
 //! The engine thread: owns evcxr's `CommandContext` (which is not `Send`), runs the preload, then
 //! serves execute, complete and inspect jobs one at a time, in order.
 
+use crate::kernel::facade::Facade;
 use crate::kernel::history::History;
 use crate::kernel::log::log;
 use crate::kernel::message::{Message, Parent};
@@ -91,7 +92,7 @@ pub fn start(
     shared: Arc<RunningCell>,
     history: Arc<Mutex<History>>,
     status: Arc<Status>,
-    facade: Option<PathBuf>,
+    facade: Option<Facade>,
     hooks: Hooks,
 ) -> Result<EngineHandle> {
     let (jobs_tx, jobs_rx) = channel();
@@ -101,7 +102,7 @@ pub fn start(
         .spawn(move || {
             (hooks.before)();
             let failed_outbox = outbox.clone();
-            match Engine::new(outbox, shared, history, facade.as_deref(), stdin_rx) {
+            match Engine::new(outbox, shared, history, facade.as_ref(), stdin_rx) {
                 Ok(engine) => {
                     let first = jobs_rx.try_recv().ok();
                     (hooks.ready)(engine.startup_note.is_none(), first.is_some());
@@ -126,7 +127,7 @@ impl Engine {
         outbox: Outbox,
         shared: Arc<RunningCell>,
         history: Arc<Mutex<History>>,
-        facade: Option<&std::path::Path>,
+        facade: Option<&Facade>,
         stdin: Receiver<Message>,
     ) -> Result<Engine> {
         let started = Instant::now();

@@ -1,22 +1,24 @@
 //! `install` and `uninstall`: write or remove the Jupyter kernel spec (kernel.json and logos).
 
-use crate::kernel::preload;
+use crate::kernel::facade;
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+// `kernel-spec` here links to the workspace's `kernel-spec/`; `cargo package` copies the files
+// in, so a packaged kernel has them too.
 const TEMPLATE: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../kernel-spec/kernel.json"
+    "/kernel-spec/kernel.json"
 ));
 const LOGO_32: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../kernel-spec/logo-32x32.png"
+    "/kernel-spec/logo-32x32.png"
 ));
 const LOGO_64: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../kernel-spec/logo-64x64.png"
+    "/kernel-spec/logo-64x64.png"
 ));
 
 pub const USAGE: &str = "usage: neurust-kernel install [--user | --sys-prefix | --prefix DIR] \
@@ -117,13 +119,10 @@ pub fn kernel_json(binary: &Path, display_name: &str) -> Result<Value> {
     // (its checkout's, else the sources it embeds), so an installed kernel keeps working when
     // the checkout it was built from is moved or removed.
     let mut env = serde_json::Map::new();
-    if let Some(facade) = std::env::var_os(preload::FACADE_ENV).filter(|v| !v.is_empty()) {
+    if let Some(facade) = std::env::var_os(facade::ENV).filter(|v| !v.is_empty()) {
         let path = PathBuf::from(facade);
         let path = path.canonicalize().unwrap_or(path);
-        env.insert(
-            preload::FACADE_ENV.to_owned(),
-            json!(path.to_string_lossy()),
-        );
+        env.insert(facade::ENV.to_owned(), json!(path.to_string_lossy()));
     }
     spec["env"] = Value::Object(env);
     Ok(spec)

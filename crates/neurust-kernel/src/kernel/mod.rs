@@ -13,7 +13,8 @@
 //! - `stdin`: input from the notebook for a running cell.
 //! - `interrupt`, `running_cell`: interrupts, their watchdog and the running cell's state,
 //!   shared across the kernel's threads.
-//! - `preload`, `cache`: what runs at start-up and where compiled dependencies live;
+//! - `preload`, `facade`, `cache`: what runs at start-up, where the neurust facade comes from
+//!   and where compiled dependencies live;
 //!   `standby`: kernels prepared ahead of launch.
 //! - `status`: every status the kernel publishes (busy and idle around each request, its own
 //!   while the engine loads).
@@ -26,6 +27,7 @@ mod dispatch;
 mod display;
 mod engine;
 mod execute;
+mod facade;
 mod failure;
 mod history;
 pub mod install;

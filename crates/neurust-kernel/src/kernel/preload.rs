@@ -4,43 +4,10 @@
 
 use crate::kernel::cache;
 use crate::kernel::engine::Engine;
+use crate::kernel::facade::Facade;
 use crate::kernel::log::log;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::time::Instant;
-
-/// Environment variable that overrides the facade location recorded at install time.
-pub const FACADE_ENV: &str = "NEURUST_FACADE_PATH";
-
-/// The facade crate directory: `NEURUST_FACADE_PATH`, else the path recorded at build time
-/// (this checkout's `crates/neurust`) if it exists, else the sources embedded in the kernel,
-/// written out under the cache root (a kernel installed with `cargo install` whose checkout is
-/// gone). An empty value disables the preload.
-pub fn facade_path() -> Option<PathBuf> {
-    match std::env::var_os(FACADE_ENV) {
-        Some(value) if value.is_empty() => None,
-        Some(value) => {
-            let path = PathBuf::from(value);
-            Some(path.canonicalize().unwrap_or(path))
-        }
-        None => {
-            let built_in = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../neurust");
-            if built_in.join("Cargo.toml").is_file() {
-                return Some(built_in.canonicalize().unwrap_or(built_in));
-            }
-            static WRITTEN_OUT: OnceLock<Option<PathBuf>> = OnceLock::new();
-            WRITTEN_OUT
-                .get_or_init(|| match cache::facade_source::written_out() {
-                    Ok(path) => path,
-                    Err(e) => {
-                        log(&format!("the embedded neurust sources: {e:#}"));
-                        None
-                    }
-                })
-                .clone()
-        }
-    }
-}
 
 /// Cells that bring the facade in. evcxr keeps them across user-code process restarts.
 ///
@@ -52,14 +19,10 @@ pub fn facade_path() -> Option<PathBuf> {
 /// directory, which leaves the lock holding only its graph, so the tested lock is restored
 /// before each `:dep` (see [`execute_facade_cell`](Engine::execute_facade_cell)) and the last
 /// one checked must be the facade, whose graph holds ndarray's.
-fn facade_cells(facade: &Path) -> [String; 3] {
-    let path = facade
-        .to_string_lossy()
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"");
+fn facade_cells(facade: &Facade) -> [String; 3] {
     [
         ":dep ndarray = \"0.17\"".to_owned(),
-        format!(":dep neurust = {{ path = \"{path}\" }}"),
+        format!(":dep neurust = {}", facade.dependency()),
         "use neurust::prelude::*;".to_owned(),
     ]
 }
@@ -129,7 +92,7 @@ let _neurust_kernel_ready = if \"\".len() == 1 {
 };";
 
 impl Engine {
-    pub(crate) fn preload(&mut self, facade: Option<&Path>) {
+    pub(crate) fn preload(&mut self, facade: Option<&Facade>) {
         let t = Instant::now();
         self.cargo_offline(true);
         let offline = self.load_offline(facade);
@@ -165,7 +128,7 @@ impl Engine {
 
     /// The preload in (almost) one cell: ndarray's `:dep` alone (it must be checked before the
     /// facade's, see [`facade_cells`]), then the facade, the runtime hooks and the warm-up.
-    fn load_offline(&mut self, facade: Option<&Path>) -> Result<(), evcxr::Error> {
+    fn load_offline(&mut self, facade: Option<&Facade>) -> Result<(), evcxr::Error> {
         let mut cells: Vec<String> = Vec::new();
         if let Some(facade) = facade {
             let [ndarray, rest @ ..] = facade_cells(facade);
@@ -190,7 +153,7 @@ impl Engine {
         self.ctx.execute(cell).map(drop)
     }
 
-    fn preload_stepwise(&mut self, facade: Option<&Path>) {
+    fn preload_stepwise(&mut self, facade: Option<&Facade>) {
         if let Some(facade) = facade {
             let cells = facade_cells(facade);
             let mut loaded = cells.iter().try_for_each(|c| self.execute_facade_cell(c));
@@ -209,8 +172,7 @@ impl Engine {
             match loaded {
                 Ok(()) => self.facade_loaded = true,
                 Err(e) => self.note(format!(
-                    "neurust-kernel: could not load the neurust facade from {}:\n{e}\n",
-                    facade.display()
+                    "neurust-kernel: could not load the neurust facade ({facade}):\n{e}\n"
                 )),
             }
         }

@@ -7,10 +7,10 @@ use crate::kernel::cache;
 use crate::kernel::connection::ConnectionInfo;
 use crate::kernel::dispatch::Dispatcher;
 use crate::kernel::engine::{self, Engine, EngineHandle};
+use crate::kernel::facade::Facade;
 use crate::kernel::history::History;
 use crate::kernel::log::log;
 use crate::kernel::outbox::{Outbox, Outgoing};
-use crate::kernel::preload;
 use crate::kernel::running_cell::RunningCell;
 use crate::kernel::sockets::Inbox;
 use crate::kernel::standby::claim;
@@ -24,9 +24,9 @@ use std::time::Instant;
 
 /// Chooses the cache slot and sets the variables evcxr and its child read. Must run while the
 /// process is still single-threaded; the returned slot holds the cache lock.
-pub fn prepare_environment() -> Result<(cache::Slot, Option<std::path::PathBuf>)> {
-    let facade = preload::facade_path();
-    let slot = cache::acquire(&cache::key(facade.as_deref()))?;
+pub fn prepare_environment() -> Result<(cache::Slot, Option<Facade>)> {
+    let facade = Facade::find();
+    let slot = cache::acquire(&cache::key(facade.as_ref()))?;
     log(&format!("build cache: {}", slot.dir.display()));
     let library_path = std_library_path();
     // SAFETY: called from main before any other thread exists.
@@ -91,7 +91,7 @@ pub struct Serving {
 impl Prepared {
     /// Starts the engine (evcxr and the preload) in the background.
     pub fn start(
-        (slot, facade): (cache::Slot, Option<std::path::PathBuf>),
+        (slot, facade): (cache::Slot, Option<Facade>),
         started: Instant,
     ) -> Result<Prepared> {
         let rustc_version = rustc_version();
@@ -232,7 +232,7 @@ pub fn warm_cache() -> Result<()> {
     let (_stdin_tx, stdin_rx) = std::sync::mpsc::channel();
     let shared = Arc::new(RunningCell::default());
     let history = Arc::new(Mutex::new(History::default()));
-    let engine = Engine::new(outbox, shared, history, facade.as_deref(), stdin_rx)?;
+    let engine = Engine::new(outbox, shared, history, facade.as_ref(), stdin_rx)?;
     slot.mark_ready(engine.startup_note.is_none());
     if let Some(note) = &engine.startup_note {
         eprint!("{note}");

@@ -11,8 +11,8 @@
 
 use std::path::Path;
 
-/// The workspace's `Cargo.lock` when this kernel was built.
-pub const TESTED: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.lock"));
+/// The workspace's `Cargo.lock` when this kernel was built (or its package's: `build.rs`).
+pub const TESTED: &str = include_str!(concat!(env!("OUT_DIR"), "/tested.lock"));
 
 /// Writes the tested lock as the lock of the cell crate in `slot` (the directory evcxr builds
 /// in).

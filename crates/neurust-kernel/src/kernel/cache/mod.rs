@@ -5,10 +5,11 @@
 //! fingerprints survive the copy because mtimes are preserved), so a second kernel does not
 //! rebuild either. When nothing is built yet but another kernel is building, a new kernel waits
 //! for that build and copies it rather than building the same crates beside it (on two cores two
-//! cold builds at once take about twice as long each). The key covers the toolchain, evcxr, this kernel and the facade path.
+//! cold builds at once take about twice as long each). The key covers the toolchain, evcxr, this kernel and where the facade comes from.
 //! `<root>/<key>/.cargo/config.toml` asks cargo to optimise every dependency fully while the
 //! per-cell crate keeps evcxr's own (low) opt-level.
 
+use crate::kernel::facade::Facade;
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -53,8 +54,8 @@ pub fn root() -> PathBuf {
     }
 }
 
-/// Identifies compatible builds: rustc's version, evcxr, this kernel and the facade location.
-pub fn key(facade: Option<&Path>) -> String {
+/// Identifies compatible builds: rustc's version, evcxr, this kernel and where the facade comes from.
+pub fn key(facade: Option<&Facade>) -> String {
     let rustc = Command::new("rustc")
         .arg("-vV")
         .output()
@@ -67,7 +68,7 @@ pub fn key(facade: Option<&Path>) -> String {
     hash.update(CARGO_CONFIG.as_bytes());
     hash.update(EVCXR_TOML.as_bytes());
     if let Some(facade) = facade {
-        hash.update(facade.to_string_lossy().as_bytes());
+        hash.update(facade.identity().as_bytes());
     }
     let digest = hex::encode(hash.finalize());
     let version = rustc

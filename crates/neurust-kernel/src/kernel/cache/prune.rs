@@ -1,5 +1,5 @@
 //! Removes build caches nobody uses any more. Each cache key (rustc version, evcxr, this kernel,
-//! the facade path) holds a full dependency build, 0.4-2 GB; a toolchain update or a new kernel
+//! the facade) holds a full dependency build, 0.4-2 GB; a toolchain update or a new kernel
 //! version starts a new key and the old one would stay on disk for ever.
 //!
 //! A kernel stamps its key's `last-used` file, then holds the key's lock shared for as long as

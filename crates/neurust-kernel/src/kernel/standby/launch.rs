@@ -63,8 +63,8 @@ fn key() -> String {
         }
     }
     hash.update(b"\0facade\0");
-    if let Some(facade) = crate::kernel::preload::facade_path() {
-        hash.update(facade.as_os_str().as_encoded_bytes());
+    if let Some(facade) = crate::kernel::facade::Facade::find() {
+        hash.update(facade.identity().as_bytes());
     }
     let mut vars: Vec<&(OsString, OsString)> =
         launch_env().iter().filter(|(n, _)| !volatile(n)).collect();
