@@ -91,7 +91,7 @@ impl Conv2D {
                         #[inline(always)]
                         || {
                             for ((o, y), w) in samples {
-                                max_pool(pool, o, y, w);
+                                max_pool(pool, o, y, w, relu);
                             }
                         },
                     );

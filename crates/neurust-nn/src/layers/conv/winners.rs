@@ -37,9 +37,11 @@ fn cell(g: &Geometry, p: usize, k: usize) -> usize {
 }
 
 /// `out` (one sample's pooled values) = the maximum of each window of `y` (its convolution
-/// output), per channel; `won` = the first window position holding it, or `NONE`.
+/// output), per channel; `won` = the first window position holding it, or `NONE`. Without
+/// NaNs (`no_nan`, as after a ReLU) the first position holding the maximum is the last one
+/// greater than every position before it, found in the same loop; otherwise in a second.
 #[inline(always)]
-pub(super) fn max_pool(g: &Geometry, y: &[f32], out: &mut [f32], won: &mut [u8]) {
+pub(super) fn max_pool(g: &Geometry, y: &[f32], out: &mut [f32], won: &mut [u8], no_nan: bool) {
     let c = g.channels;
     let n = g.h.window * g.w.window;
     for (p, (out, won)) in out
@@ -48,9 +50,16 @@ pub(super) fn max_pool(g: &Geometry, y: &[f32], out: &mut [f32], won: &mut [u8])
         .enumerate()
     {
         out.copy_from_slice(&y[cell(g, p, 0)..][..c]);
+        won.fill(0);
         for k in 1..n {
             let v = &y[cell(g, p, k)..][..c];
-            out.iter_mut().zip(v).for_each(|(o, &v)| *o = o.max(v));
+            for ((o, w), &v) in out.iter_mut().zip(won.iter_mut()).zip(v) {
+                *w = if v > *o { k as u8 } else { *w };
+                *o = o.max(v);
+            }
+        }
+        if no_nan {
+            continue;
         }
         won.fill(NONE);
         // Backwards, so that the first position holding the maximum is the last written.
