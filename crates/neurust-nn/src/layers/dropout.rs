@@ -106,7 +106,10 @@ impl Layer for Dropout {
         // `rng.uniform() < rate` on the top 24 bits of a draw, as an integer comparison: the
         // same mask, without the float conversion.
         let below = (self.rate as f64 * (1u64 << 24) as f64).ceil() as u64;
-        let rng = &mut *mode.rng;
+        // Drawn from a local copy of the generator, handed back after: its state then stays
+        // in registers instead of being stored and reloaded around every write to the mask
+        // (the compiler cannot tell the two apart). The draws are the same.
+        let mut rng = mode.rng.clone();
         let mask = self.mask.as_slice_mut().expect("the mask is contiguous");
         for m in mask.iter_mut() {
             *m = if rng.next_u64() >> 40 < below {
@@ -115,6 +118,7 @@ impl Layer for Dropout {
                 keep
             };
         }
+        *mode.rng = rng;
         multiply(x, self.mask.view(), y);
     }
 

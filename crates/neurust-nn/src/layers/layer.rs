@@ -160,4 +160,10 @@ pub trait Layer: Send {
     }
     /// The layer's configuration as Keras-like JSON, for saving.
     fn config(&self) -> serde_json::Value;
+    /// The layer as `Any`, for the layers a model may run together with their neighbour in
+    /// one pass (`model/fusion.rs` says which); `None` for every other layer.
+    #[doc(hidden)]
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        None
+    }
 }

@@ -29,4 +29,5 @@ pub(crate) use json::shape_from_json;
 pub use layer::{Layer, Mode, Param};
 pub use pooling::{AveragePooling2D, GlobalAveragePooling2D, MaxPooling2D};
 pub use reshape::Reshape;
+pub(crate) use spatial::Geometry;
 pub use spatial::{IntoPadding, Padding};

@@ -5,6 +5,7 @@ pub(crate) mod atomic;
 mod compile;
 mod compiled;
 mod fit;
+mod fusion;
 mod holdout;
 mod inference;
 mod layer_outputs;

@@ -3,8 +3,10 @@
 
 use ndarray::{Array2, ArrayView2, s};
 
+use super::fusion;
 use super::sequential::Sequential;
 use crate::data::TargetBuf;
+use crate::layers::Geometry;
 use crate::layers::Mode;
 use crate::{Error, Loss, Metric, Result, Rng};
 
@@ -16,11 +18,14 @@ pub(crate) struct Workspace {
     acts: Vec<Array2<f32>>,
     grads: Vec<Array2<f32>>,
     fused: bool,
+    /// Per active layer, the pooling it runs for the next one (`fusion.rs`). While training,
+    /// such a convolution's own output buffer is not written (nothing reads it).
+    pools: Vec<Option<Geometry>>,
 }
 
 impl Workspace {
     /// Buffers for batches of up to `rows` rows of a built, compiled model.
-    pub fn new(model: &Sequential, rows: usize, training: bool) -> Result<Self> {
+    pub fn new(model: &mut Sequential, rows: usize, training: bool) -> Result<Self> {
         let input = model
             .input_shape
             .clone()
@@ -46,12 +51,14 @@ impl Workspace {
             .as_ref()
             .is_some_and(|c| c.loss.fuses_with(model.layers[last].output_activation()))
             && last == model.layers.len() - 1;
+        let pools = fusion::plan(&mut model.layers, &active);
         Ok(Workspace {
             training,
             active,
             acts,
             grads,
             fused,
+            pools,
         })
     }
 
@@ -67,14 +74,24 @@ impl Workspace {
             training: self.training,
             rng,
         };
-        for (j, &li) in self.active.iter().enumerate() {
+        let mut j = 0;
+        while j < self.active.len() {
             let (done, rest) = self.acts.split_at_mut(j);
             let input = if j == 0 {
                 x
             } else {
                 done[j - 1].slice(s![..rows, ..])
             };
-            model.layers[li].forward(input, rest[0].slice_mut(s![..rows, ..]), &mut mode);
+            let layer = model.layers[self.active[j]].as_mut();
+            if let (Some(pool), [own, pooled, ..]) = (&self.pools[j], &mut *rest) {
+                let own = (!self.training).then(|| own.slice_mut(s![..rows, ..]));
+                let conv = fusion::conv(layer).expect("planned");
+                conv.forward_pooled(pool, input, own, pooled.slice_mut(s![..rows, ..]));
+                j += 2;
+                continue;
+            }
+            layer.forward(input, rest[0].slice_mut(s![..rows, ..]), &mut mode);
+            j += 1;
         }
         self.acts
             .last()
@@ -108,7 +125,18 @@ impl Workspace {
                 Some(lower[j - 1].slice_mut(s![..rows, ..]))
             };
             let y = self.acts[j].slice(s![..rows, ..]);
-            model.layers[self.active[j]].backward(
+            let layer = model.layers[self.active[j]].as_mut();
+            if j > 0 && self.pools[j - 1].is_some() {
+                continue; // The convolution before it runs its backward pass.
+            }
+            if let Some(pool) = &self.pools[j] {
+                let pooled = self.acts[j + 1].slice(s![..rows, ..]);
+                let dpooled = upper[1].slice(s![..rows, ..]);
+                let conv = fusion::conv(layer).expect("planned");
+                conv.backward_pooled(pool, input, pooled, dpooled, dx);
+                continue;
+            }
+            layer.backward(
                 input,
                 y,
                 upper[0].slice_mut(s![..rows, ..]),

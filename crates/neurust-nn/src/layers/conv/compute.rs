@@ -1,38 +1,30 @@
 //! Conv2D's arithmetic. A batch is cut into chunks of a few samples, fixed by the layer's
-//! geometry alone (never by the thread count); each chunk builds its patch matrix in a
-//! per-thread scratch buffer while it is in cache and multiplies it with the kernel on one
-//! thread, and the chunks run in parallel on the thread team. The weight gradient sums one
+//! geometry alone (never by the thread count); each chunk's products run on one thread
+//! (`chunk.rs`), and the chunks run in parallel on the thread team. The weight gradient sums one
 //! partial product per chunk in chunk order, so results are bit-identical at any thread count.
 
-use std::cell::RefCell;
 use std::sync::Mutex;
 
 use ndarray::{Array2, ArrayView1, ArrayView2, ArrayViewMut2, Axis, Ix1};
 
+use super::chunk::{gradients, product};
 use super::layer::Conv2D;
-use super::patches::{col2im, im2col};
 use crate::Activation;
 use crate::layers::compute::{chunk_lock as take, standard};
-use crate::linalg::{epilogue, gemm_serial};
+use crate::linalg::epilogue;
 use crate::parallel;
 
 /// Patch rows per chunk, about: enough for an efficient product, few enough that the patch
 /// matrix stays in a core's L2 cache.
 const CHUNK_ROWS: usize = 512;
 
-thread_local! {
-    /// The patch matrix and its gradient, per thread, grown as needed and kept.
-    static SCRATCH: RefCell<(Vec<f32>, Vec<f32>)> =
-        const { RefCell::new((Vec::new(), Vec::new())) };
-}
-
 impl Conv2D {
     /// Samples per chunk for this layer's geometry.
-    fn chunk_samples(&self) -> usize {
+    pub(super) fn chunk_samples(&self) -> usize {
         (CHUNK_ROWS / self.geometry.positions().max(1)).max(1)
     }
 
-    fn kernel_matrix(&self) -> ArrayView2<'_, f32> {
+    pub(super) fn kernel_matrix(&self) -> ArrayView2<'_, f32> {
         let k = self.kernel.as_ref().expect("Conv2D is built before use");
         let rows = self.fan_in(&self.geometry);
         k.value
@@ -41,7 +33,7 @@ impl Conv2D {
             .expect("the kernel is contiguous")
     }
 
-    fn bias_vector(&self) -> Option<ArrayView1<'_, f32>> {
+    pub(super) fn bias_vector(&self) -> Option<ArrayView1<'_, f32>> {
         self.bias.as_ref().map(|b| {
             b.value
                 .view()
@@ -60,7 +52,6 @@ impl Conv2D {
         }
         let x = standard(x);
         let (g, filters, per) = (self.geometry, self.filters, self.chunk_samples());
-        let k = self.fan_in(&g);
         let act = self.resolved;
         let fast = matches!(act, Activation::Relu | Activation::Linear);
         let (kernel, bias) = (self.kernel_matrix(), self.bias_vector());
@@ -76,12 +67,12 @@ impl Conv2D {
                 .view_mut()
                 .into_shape_with_order((rows, filters))
                 .expect("chunks of a standard-layout array are contiguous");
-            SCRATCH.with_borrow_mut(|(patches, _)| {
-                patches.resize(rows * k, 0.0);
-                im2col(&g, xs[i].as_slice().expect("standard layout"), patches);
-                let p = ArrayView2::from_shape((rows, k), &patches[..rows * k]).expect("sized");
-                gemm_serial(p, kernel, yc.view_mut(), false);
-            });
+            product(
+                &g,
+                kernel,
+                xs[i].as_slice().expect("standard layout"),
+                yc.view_mut(),
+            );
             if fast && epilogue::bias_relu(yc.view_mut(), bias, act == Activation::Relu) {
                 return;
             }
@@ -144,10 +135,8 @@ impl Conv2D {
                 .expect("standard");
             act.backward(z, y2, dy2);
         }
-        let mut kernel_t = std::mem::take(&mut self.work.kernel_t);
-        kernel_t.clear();
-        kernel_t.extend(self.kernel_matrix().t().iter());
-        let kernel_t = ArrayView2::from_shape((filters, k), &kernel_t[..]).expect("sized");
+        let kernel_t_buf = self.transposed_kernel();
+        let kernel_t = ArrayView2::from_shape((filters, k), &kernel_t_buf[..]).expect("sized");
         let part_len = k * filters + filters;
         let chunks = dy.nrows().div_ceil(per);
         let mut partials = std::mem::take(&mut self.work.partials);
@@ -181,33 +170,28 @@ impl Conv2D {
                 let done = epilogue::relu_backward_bias(yc, dyc.view_mut(), relu, Some(gb));
                 debug_assert!(done, "chunks are contiguous");
                 let gk = ArrayViewMut2::from_shape((k, filters), gk).expect("sized");
-                SCRATCH.with_borrow_mut(|(patches, dpatches)| {
-                    patches.resize(rows * k, 0.0);
-                    im2col(&g, xs[i].as_slice().expect("standard layout"), patches);
-                    let p = ArrayView2::from_shape((rows, k), &patches[..rows * k]).expect("sized");
-                    gemm_serial(p.t(), dyc.view(), gk, false);
-                    if let Some(dxs) = &dxs {
-                        dpatches.resize(rows * k, 0.0);
-                        let dp = ArrayViewMut2::from_shape((rows, k), &mut dpatches[..rows * k])
-                            .expect("sized");
-                        gemm_serial(dyc.view(), kernel_t, dp, false);
-                        let mut dxc = take(&dxs[i]);
-                        col2im(
-                            &g,
-                            &dpatches[..rows * k],
-                            dxc.as_slice_mut().expect("contiguous"),
-                        );
-                    }
-                });
+                let mut dxc = dxs.as_ref().map(|dxs| take(&dxs[i]));
+                let dxc = dxc.as_mut().map(|d| d.as_slice_mut().expect("contiguous"));
+                let x = xs[i].as_slice().expect("standard layout");
+                gradients(&g, kernel_t, x, dyc.view(), gk, dxc);
             });
         }
         self.sum_partials(&partials, part_len);
         self.work.partials = partials;
-        self.work.kernel_t = kernel_t.to_owned().into_raw_vec_and_offset().0;
+        self.work.kernel_t = kernel_t_buf;
+    }
+
+    /// The kernel transposed to `(filters, kh·kw·in)`, in the buffer kept for it (hand it
+    /// back to `work.kernel_t` after use).
+    pub(super) fn transposed_kernel(&mut self) -> Vec<f32> {
+        let mut t = std::mem::take(&mut self.work.kernel_t);
+        t.clear();
+        t.extend(self.kernel_matrix().t().iter());
+        t
     }
 
     /// Adds the chunks' partial gradients, in chunk order, into the parameters' gradients.
-    fn sum_partials(&mut self, partials: &[f32], part_len: usize) {
+    pub(super) fn sum_partials(&mut self, partials: &[f32], part_len: usize) {
         let kf = part_len - self.filters;
         let kernel = self.kernel.as_mut().expect("Conv2D is built before use");
         let gk = kernel.grad.as_slice_mut().expect("contiguous");

@@ -219,6 +219,10 @@ impl Layer for Conv2D {
         self.kernel.iter().chain(self.bias.iter()).collect()
     }
 
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
+    }
+
     fn config(&self) -> serde_json::Value {
         json!({
             "name": self.name,

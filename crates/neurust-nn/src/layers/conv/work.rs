@@ -11,4 +11,7 @@ pub(super) struct Work {
     pub(super) kernel_t: Vec<f32>,
     /// The pre-activation, kept only for activations whose backward needs it.
     pub(super) z: Array2<f32>,
+    /// When the layer pools its own output (`pooled.rs`): per pooled value of the latest
+    /// forward pass, the window position that won.
+    pub(super) winners: Vec<u8>,
 }

@@ -73,6 +73,9 @@ macro_rules! pooling_layer {
             fn config(&self) -> serde_json::Value {
                 self.0.config()
             }
+            fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+                Some(self)
+            }
         }
     };
 }
@@ -90,6 +93,13 @@ pooling_layer!(
     Kind::Max,
     "MaxPooling2D"
 );
+
+impl MaxPooling2D {
+    /// The windows of the built layer.
+    pub(crate) fn geometry(&self) -> crate::layers::spatial::Geometry {
+        self.0.geometry
+    }
+}
 
 pooling_layer!(
     /// Keeps the mean of each window, per channel, like `keras.layers.AveragePooling2D`

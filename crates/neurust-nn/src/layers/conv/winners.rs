@@ -1,0 +1,112 @@
+//! Max pooling over disjoint windows of one sample's convolution output, for a convolution
+//! that pools its own output (`pooled.rs`). The forward pass records, per pooled value, which
+//! window position won, so the backward pass needs neither the convolution's output nor a
+//! second search of its windows.
+//!
+//! Both match `MaxPooling2D` bit for bit: the maximum is taken as `pooling/disjoint.rs` takes
+//! it (the first value, then `f32::max` in row order), the winner is the first position
+//! holding it, and the backward pass writes what the pooling's backward pass followed by the
+//! convolution's ReLU mask writes, for finite gradients.
+
+use crate::layers::spatial::Geometry;
+
+/// The winner of a window no position equals (its maximum is NaN, which ReLU never outputs).
+pub(super) const NONE: u8 = u8::MAX;
+
+/// Whether the pooling `g` can record winners: disjoint windows inside the input, with fewer
+/// positions than `NONE`.
+pub(crate) fn fits(g: &Geometry) -> bool {
+    let tiles = |a: &crate::layers::spatial::Axis1| {
+        a.stride == a.window && a.pad == 0 && a.output > 0 && a.output * a.window <= a.input
+    };
+    tiles(&g.h) && tiles(&g.w) && g.h.window * g.w.window < NONE as usize
+}
+
+/// The flat offset (channel 0) of input row `iy`, column `ix`.
+#[inline(always)]
+fn at(g: &Geometry, iy: usize, ix: usize) -> usize {
+    (iy * g.w.input + ix) * g.channels
+}
+
+/// The flat offset of position `k` (row-major in the window) of pooled position `p`.
+#[inline(always)]
+fn cell(g: &Geometry, p: usize, k: usize) -> usize {
+    let (oy, ox) = (p / g.w.output, p % g.w.output);
+    let (kh, kw) = (g.h.window, g.w.window);
+    at(g, oy * kh + k / kw, ox * kw + k % kw)
+}
+
+/// `out` (one sample's pooled values) = the maximum of each window of `y` (its convolution
+/// output), per channel; `won` = the first window position holding it, or `NONE`. Without
+/// NaNs (`no_nan`, as after a ReLU) the first position holding the maximum is the last one
+/// greater than every position before it, found in the same loop; otherwise in a second.
+#[inline(always)]
+pub(super) fn max_pool(g: &Geometry, y: &[f32], out: &mut [f32], won: &mut [u8], no_nan: bool) {
+    let c = g.channels;
+    let n = g.h.window * g.w.window;
+    for (p, (out, won)) in out
+        .chunks_exact_mut(c)
+        .zip(won.chunks_exact_mut(c))
+        .enumerate()
+    {
+        out.copy_from_slice(&y[cell(g, p, 0)..][..c]);
+        won.fill(0);
+        for k in 1..n {
+            let v = &y[cell(g, p, k)..][..c];
+            for ((o, w), &v) in out.iter_mut().zip(won.iter_mut()).zip(v) {
+                *w = if v > *o { k as u8 } else { *w };
+                *o = o.max(v);
+            }
+        }
+        if no_nan {
+            continue;
+        }
+        won.fill(NONE);
+        // Backwards, so that the first position holding the maximum is the last written.
+        for k in (0..n).rev() {
+            let v = &y[cell(g, p, k)..][..c];
+            for ((w, &o), &v) in won.iter_mut().zip(&*out).zip(v) {
+                *w = if v == o { k as u8 } else { *w };
+            }
+        }
+    }
+}
+
+/// `dy` (one sample's convolution output gradient, overwritten) from the pooled values `out`,
+/// their winners `won` and gradients `dout`: each window's gradient goes to its winner, and
+/// with `relu` only where the pooled value is positive (the winner's output equals it, and the
+/// ReLU passes no gradient elsewhere); every other position gets zero.
+#[inline(always)]
+pub(super) fn unpool(
+    g: &Geometry,
+    (out, won, dout): (&[f32], &[u8], &[f32]),
+    relu: bool,
+    dy: &mut [f32],
+) {
+    let c = g.channels;
+    let (kh, kw) = (g.h.window, g.w.window);
+    // The rows and columns past the last window receive no gradient.
+    let (covered_rows, covered_cols) = (g.h.output * kh, g.w.output * kw);
+    for (iy, line) in dy.chunks_exact_mut(g.w.input * c).enumerate() {
+        let from = if iy < covered_rows {
+            covered_cols * c
+        } else {
+            0
+        };
+        line[from..].fill(0.0);
+    }
+    let lanes = out
+        .chunks_exact(c)
+        .zip(won.chunks_exact(c))
+        .zip(dout.chunks_exact(c));
+    for (p, ((out, won), d)) in lanes.enumerate() {
+        for k in 0..kh * kw {
+            let dst = &mut dy[cell(g, p, k)..][..c];
+            for (((dst, &o), &w), &d) in dst.iter_mut().zip(out).zip(won).zip(d) {
+                // `0.0 + d`, as the pooling's backward pass adds to zero (so -0 becomes 0).
+                let pass = w == k as u8 && (!relu || o > 0.0);
+                *dst = if pass { 0.0 + d } else { 0.0 };
+            }
+        }
+    }
+}
