@@ -10,7 +10,7 @@
 //!    crate, which embeds no sources. `cargo install` of the kernel's package locks the facade's
 //!    graph too (the kernel's dev-dependency on it), so the tested lock covers it.
 
-use crate::kernel::cache;
+use crate::kernel::cache::facade_source;
 use crate::kernel::log::log;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -83,7 +83,7 @@ impl std::fmt::Display for Facade {
 }
 
 fn embedded_or_registry() -> Option<Facade> {
-    match cache::facade_source::written_out() {
+    match facade_source::written_out() {
         Ok(Some(path)) => Some(Facade::Path(path)),
         Ok(None) => Some(Facade::Registry(env!("CARGO_PKG_VERSION"))),
         Err(e) => {

@@ -85,7 +85,7 @@ fn cancel_compilers() -> bool {
 /// first (until a pass finds nothing new), so nothing can spawn a child that escapes the kill.
 /// The standby this kernel started (and what it runs) is spared: it serves the next launch.
 pub fn kill_descendants() {
-    let spare = crate::kernel::standby::successor_pid();
+    let spare = crate::kernel::standby::successor::successor_pid();
     let mut stopped: Vec<u32> = Vec::new();
     for _ in 0..20 {
         let fresh: Vec<u32> = descendants(std::process::id(), spare)

@@ -26,7 +26,9 @@ use std::time::Instant;
 /// process is still single-threaded; the returned slot holds the cache lock.
 pub fn prepare_environment() -> Result<(cache::Slot, Option<Facade>)> {
     let facade = Facade::find();
-    let slot = cache::acquire(&cache::key(facade.as_ref()))?;
+    let slot = cache::acquire(&cache::key(
+        facade.as_ref().map(Facade::identity).as_deref(),
+    ))?;
     log(&format!("build cache: {}", slot.dir.display()));
     let library_path = std_library_path();
     // SAFETY: called from main before any other thread exists.

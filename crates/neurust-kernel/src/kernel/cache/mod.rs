@@ -9,7 +9,6 @@
 //! `<root>/<key>/.cargo/config.toml` asks cargo to optimise every dependency fully while the
 //! per-cell crate keeps evcxr's own (low) opt-level.
 
-use crate::kernel::facade::Facade;
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -54,8 +53,8 @@ pub fn root() -> PathBuf {
     }
 }
 
-/// Identifies compatible builds: rustc's version, evcxr, this kernel and where the facade comes from.
-pub fn key(facade: Option<&Facade>) -> String {
+/// Identifies compatible builds: rustc's version, evcxr, this kernel and the facade's identity.
+pub fn key(facade: Option<&str>) -> String {
     let rustc = Command::new("rustc")
         .arg("-vV")
         .output()
@@ -68,7 +67,7 @@ pub fn key(facade: Option<&Facade>) -> String {
     hash.update(CARGO_CONFIG.as_bytes());
     hash.update(EVCXR_TOML.as_bytes());
     if let Some(facade) = facade {
-        hash.update(facade.identity().as_bytes());
+        hash.update(facade.as_bytes());
     }
     let digest = hex::encode(hash.finalize());
     let version = rustc

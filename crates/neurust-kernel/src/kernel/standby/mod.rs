@@ -24,5 +24,5 @@ mod wait;
 
 pub use claim::ask;
 pub use launch::record_launch_env;
-pub use successor::{start_detached, successor_pid};
+pub use successor::start_detached;
 pub use wait::serve;
