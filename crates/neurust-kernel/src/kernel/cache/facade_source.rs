@@ -42,6 +42,7 @@ fn write_out(root: &Path, files: &[(&str, &[u8])]) -> Result<PathBuf> {
     let dir = root.join(format!("facade-{}", &digest[..16]));
     let facade = dir.join("crates").join("neurust");
     if dir.join(COMPLETE).is_file() {
+        super::prune::mark_used(&dir);
         return Ok(facade);
     }
     let tmp = root.join(format!(".facade-{}-{}", std::process::id(), &digest[..8]));
@@ -134,6 +135,9 @@ mod tests {
         std::fs::write(&lib, b"changed").expect("mark");
         assert_eq!(write_out(&root, files).expect("again"), facade);
         assert_eq!(std::fs::read(&lib).expect("lib.rs"), b"changed");
+        // Reusing it stamps it, so the cache's pruning keeps it (`prune.rs`).
+        let dir = facade.parent().and_then(Path::parent).expect("copy dir");
+        assert!(dir.join("last-used").is_file());
         // Other sources get a folder of their own.
         let other: &[(&str, &[u8])] = &[("crates/neurust/src/lib.rs", b"pub fn g() {}\n")];
         assert_ne!(write_out(&root, other).expect("other"), facade);

@@ -10,6 +10,12 @@
 //! the removal waits for the key's lock, sees that its key was moved away, and starts a fresh key
 //! directory. A removal cut short (the kernel exited) leaves a `.stale-*` directory that the
 //! next prune finishes.
+//!
+//! The copies of the neurust sources a kernel writes out when its checkout is gone
+//! (`facade-<hash>`, `facade_source.rs`) are stamped the same way at each start that uses them,
+//! and removed once unused as long. They hold no lock: a kernel starting in the instant one is
+//! removed writes a fresh copy if it finds none, and only one that had already found it, after a
+//! month unused, would miss its files.
 
 use super::slot::{open_lock, try_lock};
 use anyhow::{Context, Result};
@@ -61,6 +67,11 @@ pub fn prune_stale_keys(root: &Path, current: &str, stale_after: Duration) -> Ve
         let path = entry.path();
         if name.starts_with(STALE_PREFIX) {
             let _ = std::fs::remove_dir_all(&path);
+        } else if is_facade_copy(&name)
+            && unused_for(&path) >= Some(stale_after)
+            && remove_aside(root, &name)
+        {
+            removed.push(name);
         } else if name != current
             && is_key(&name)
             && unused_for(&path) >= Some(stale_after)
@@ -82,7 +93,23 @@ fn is_key(name: &str) -> bool {
         })
 }
 
-/// How long ago the key was last used, or None when that cannot be told.
+/// Whether a directory name is a copy of the neurust sources: `facade-<16 hex digits>`.
+fn is_facade_copy(name: &str) -> bool {
+    name.strip_prefix("facade-")
+        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Moves `root/name` aside and deletes it; false if it could not be moved.
+fn remove_aside(root: &Path, name: &str) -> bool {
+    let aside = root.join(format!("{STALE_PREFIX}{name}-{}", std::process::id()));
+    if std::fs::rename(root.join(name), &aside).is_err() {
+        return false;
+    }
+    let _ = std::fs::remove_dir_all(&aside);
+    true
+}
+
+/// How long ago the key (or copy) was last used, or None when that cannot be told.
 fn unused_for(base: &Path) -> Option<Duration> {
     let stamp = std::fs::metadata(base.join(STAMP)).or_else(|_| std::fs::metadata(base));
     let modified = stamp.ok()?.modified().ok()?;
@@ -119,14 +146,8 @@ fn remove_unlocked(root: &Path, name: &str, stale_after: Duration) -> bool {
             }
         }
     }
-    let aside = root.join(format!("{STALE_PREFIX}{name}-{}", std::process::id()));
-    if std::fs::rename(&base, &aside).is_err() {
-        return false;
-    }
-    drop(locks);
     // Kernels waiting for the key's lock wake once it is gone, and start afresh.
-    let _ = std::fs::remove_dir_all(&aside);
-    true
+    remove_aside(root, name)
 }
 
 #[cfg(test)]

@@ -166,3 +166,32 @@ fn a_kernel_that_waited_through_a_removal_is_told_to_start_afresh() {
     );
     std::fs::remove_dir_all(&root).expect("clean up");
 }
+
+#[test]
+fn copies_of_the_sources_unused_for_long_are_removed() {
+    let root = scratch_root("prune-facade");
+    let copy = |name: &str, ago: Option<Duration>| {
+        let dir = root.join(name);
+        std::fs::create_dir_all(dir.join("crates/neurust")).expect("copy");
+        if let Some(ago) = ago {
+            let stamp = std::fs::File::create(dir.join(STAMP)).expect("stamp");
+            stamp.set_modified(SystemTime::now() - ago).expect("mtime");
+        } else {
+            age_dir(&dir, 60 * DAY);
+        }
+        dir
+    };
+    let old = copy("facade-0123456789abcdef", Some(40 * DAY));
+    let never_stamped = copy("facade-00000000000000ff", None);
+    let recent = copy("facade-fedcba9876543210", Some(DAY));
+    let not_a_copy = copy("facade-notahash", Some(40 * DAY));
+    let mut removed = prune_stale_keys(&root, "rustc-1.95.0-aaaaaaaaaaaaaaaa", 30 * DAY);
+    removed.sort();
+    assert_eq!(
+        removed,
+        ["facade-00000000000000ff", "facade-0123456789abcdef"]
+    );
+    assert!(!old.exists() && !never_stamped.exists());
+    assert!(recent.exists() && not_a_copy.exists());
+    let _ = std::fs::remove_dir_all(&root);
+}
