@@ -22,8 +22,9 @@ const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // What the run must show (EXPECT, JSON): texts on the page, the accuracy line and its floor, the
 // least number of images, how long running all cells may take, and the two cells whose outputs
 // the screenshot shows, the cells whose charts JupyterLab must draw from their Vega-Lite spec
-// (hover-able, beside the SVG that other viewers show), and edits to make to the copy before
-// it runs ([from, to] pairs). The default is the MLP tutorial's.
+// (hover-able, beside the SVG that other viewers show), a text the first of those charts must
+// show in a tooltip when hovered, and edits to make to the copy before it runs ([from, to]
+// pairs). The default is the MLP tutorial's.
 const EXPECT = JSON.parse(process.env.EXPECT || 'null') || {
   texts: ['[60000, 28, 28] [60000]', '203,530', 'predicted digit: 6'],
   accuracy: 'test accuracy: ([0-9.]+)',
@@ -31,6 +32,7 @@ const EXPECT = JSON.parse(process.env.EXPECT || 'null') || {
   minImages: 5,
   shots: ['digit_grid(&x_train', 'plot_history(&historico)'],
   vega: ['plot_history(&historico)', 'hist(&y_train'],
+  tooltip: 'epoch',
 };
 const SERVER_TIMEOUT = 60_000;
 const KERNEL_TIMEOUT = 180_000;
@@ -38,6 +40,32 @@ const RUN_TIMEOUT = (EXPECT.runSeconds || 300) * 1000;
 
 const t0 = Date.now();
 const log = (msg) => console.log(`[browser ${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}`);
+
+// Sweeps the pointer down the chart of the cell whose code holds `needle`, at a few
+// horizontal positions, until vega-tooltip's element shows; returns its text ('' if never).
+async function hoverTooltip(page, needle) {
+  const cell = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')
+    .filter({ has: page.locator('.jp-InputArea-editor', { hasText: needle }) }).first();
+  const chart = cell.locator('.jp-OutputArea-output .vega-embed :is(svg, canvas)').first();
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.boundingBox();
+  if (!box) return '';
+  for (const fx of [0.5, 0.3, 0.7, 0.15, 0.85]) {
+    const x = box.x + box.width * fx;
+    for (let y = box.y + 2; y < box.y + box.height - 2; y += 2) {
+      await page.mouse.move(x, y);
+      const text = await page.evaluate(() => {
+        const tip = document.getElementById('vg-tooltip-element');
+        return tip?.classList.contains('visible') ? tip.innerText : '';
+      });
+      if (text) {
+        await page.mouse.move(0, 0); // the tooltip goes, before the screenshot
+        return text;
+      }
+    }
+  }
+  return '';
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -233,6 +261,16 @@ async function main() {
       });
     }
     if (EXPECT.vega?.length) log(`Vega-Lite charts drawn for: ${EXPECT.vega.join(', ')}`);
+    // The first chart answers the pointer: sweeping it crosses its curves, and over one of them
+    // vega-tooltip shows the values there, titled as the axes are.
+    if (EXPECT.vega?.length) {
+      const tip = await hoverTooltip(page, EXPECT.vega[0]);
+      if (!tip.includes(EXPECT.tooltip)) {
+        throw new Error(`hovering the chart of ${JSON.stringify(EXPECT.vega[0])} showed no tooltip `
+          + `with ${JSON.stringify(EXPECT.tooltip)} (got ${JSON.stringify(tip)})`);
+      }
+      log(`hover tooltip over ${JSON.stringify(EXPECT.vega[0])}: ${JSON.stringify(tip)}`);
+    }
     // The same from JupyterLab's own model: save the notebook and read it back from the server.
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+s');
