@@ -41,19 +41,47 @@ const RUN_TIMEOUT = (EXPECT.runSeconds || 300) * 1000;
 const t0 = Date.now();
 const log = (msg) => console.log(`[browser ${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}`);
 
-// Sweeps the pointer down the chart of the cell whose code holds `needle`, at a few
-// horizontal positions, until vega-tooltip's element shows; returns its text ('' if never).
+// Hovers the markers of the chart of the cell whose code holds `needle` until vega-tooltip's
+// element shows; returns its text ('' if it never does). Only markers answer the pointer, so
+// the spots to try are read from the chart's picture: the leftmost pixel of each of its main
+// colours is the edge of the first marker of a curve (Vega draws with a canvas here; with an
+// SVG, each marker's box).
 async function hoverTooltip(page, needle) {
   const cell = page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell')
     .filter({ has: page.locator('.jp-InputArea-editor', { hasText: needle }) }).first();
   const chart = cell.locator('.jp-OutputArea-output .vega-embed :is(svg, canvas)').first();
   await chart.scrollIntoViewIfNeeded();
-  const box = await chart.boundingBox();
-  if (!box) return '';
-  for (const fx of [0.5, 0.3, 0.7, 0.15, 0.85]) {
-    const x = box.x + box.width * fx;
-    for (let y = box.y + 2; y < box.y + box.height - 2; y += 2) {
-      await page.mouse.move(x, y);
+  const spots = await chart.evaluate((el) => {
+    const rect = el.getBoundingClientRect();
+    if (el.tagName !== 'CANVAS') {
+      return [...el.querySelectorAll('.mark-symbol path')].map((p) => {
+        const b = p.getBoundingClientRect();
+        return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+      });
+    }
+    const { width, height } = el;
+    const px = el.getContext('2d').getImageData(0, 0, width, height).data;
+    const colours = new Map(); // colour -> { count, x, y } of its leftmost pixel
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = (y * width + x) * 4;
+        const [r, g, b, a] = [px[i], px[i + 1], px[i + 2], px[i + 3]];
+        if (a < 250 || Math.max(r, g, b) - Math.min(r, g, b) < 80) continue; // greys: axes, text
+        const key = `${r},${g},${b}`;
+        const c = colours.get(key) || { count: 0, x, y };
+        c.count += 1;
+        if (x < c.x) Object.assign(c, { x, y });
+        colours.set(key, c);
+      }
+    }
+    const [sx, sy] = [rect.width / width, rect.height / height];
+    return [...colours.values()].filter((c) => c.count >= 50)
+      .map((c) => ({ x: rect.left + (c.x + 0.5) * sx, y: rect.top + (c.y + 0.5) * sy }));
+  });
+  if (process.env.HOVER_DEBUG) log(`hover: spots ${JSON.stringify(spots)}`);
+  for (const spot of spots) {
+    for (const [dx, dy] of [[3, 0], [2, 0], [4, 0], [3, -1], [3, 1], [1, 0], [5, 0]]) {
+      await page.mouse.move(spot.x + dx, spot.y + dy);
       const text = await page.evaluate(() => {
         const tip = document.getElementById('vg-tooltip-element');
         return tip?.classList.contains('visible') ? tip.innerText : '';
