@@ -4,16 +4,9 @@
 
 mod common;
 
-use common::gradcheck::{check_input_gradient_to, check_model, random};
-use ndarray::Array2;
+use common::gradcheck::{check_input_gradient_to, check_model, one_hot, random};
 use neurust_nn::layers::Layer;
-use neurust_nn::{BatchNormalization, Conv2D, Dense, Flatten, Input, Rng, Sequential, Targets};
-
-fn one_hot(n: usize, classes: usize) -> Targets {
-    Targets::Dense(Array2::from_shape_fn((n, classes), |(i, j)| {
-        ((i * 7 + 1) % classes == j) as u8 as f32
-    }))
-}
+use neurust_nn::{BatchNormalization, Conv2D, Dense, Flatten, Input, Rng, Sequential};
 
 /// Replaces every BatchNormalization gamma and beta (found by their shapes' place in the
 /// weight list) with values far from 1 and 0, so gradients depend on them.

@@ -4,25 +4,12 @@
 
 mod common;
 
-use common::gradcheck::{check_input_gradient_to, check_model, random};
-use ndarray::{Array2, Array4};
+use common::gradcheck::{check_input_gradient_to, check_model, images, one_hot, random};
 use neurust_nn::layers::Layer;
 use neurust_nn::{
     AveragePooling2D, Conv2D, Dense, Flatten, GlobalAveragePooling2D, Input, MaxPooling2D, Reshape,
-    Rng, Sequential, Targets,
+    Rng, Sequential,
 };
-
-fn images(n: usize, shape: [usize; 3], seed: u64) -> Array4<f32> {
-    random(n, shape.iter().product(), seed, 1.0)
-        .into_shape_with_order((n, shape[0], shape[1], shape[2]))
-        .unwrap()
-}
-
-fn one_hot(n: usize, classes: usize) -> Targets {
-    Targets::Dense(Array2::from_shape_fn((n, classes), |(i, j)| {
-        ((i * 7 + 1) % classes == j) as u8 as f32
-    }))
-}
 
 /// Adds one layer to a model.
 type AddLayer = Box<dyn Fn(&mut Sequential)>;

@@ -1,12 +1,26 @@
 //! Finite-difference checks shared by the gradient tests.
 
-use ndarray::{Array, Array2, ArrayD, ArrayView2, Dimension};
+use ndarray::{Array, Array2, Array4, ArrayD, ArrayView2, Dimension};
 use neurust_nn::layers::{Layer, Mode};
 use neurust_nn::{Rng, Sequential, Targets};
 
 pub fn random(rows: usize, cols: usize, seed: u64, scale: f32) -> Array2<f32> {
     let mut rng = Rng::new(seed);
     Array2::from_shape_fn((rows, cols), |_| rng.uniform_in(-scale, scale))
+}
+
+/// `n` random images of `shape` (height, width, channels), seeded.
+pub fn images(n: usize, shape: [usize; 3], seed: u64) -> Array4<f32> {
+    random(n, shape.iter().product(), seed, 1.0)
+        .into_shape_with_order((n, shape[0], shape[1], shape[2]))
+        .unwrap()
+}
+
+/// One-hot targets for `n` samples spread over `classes`.
+pub fn one_hot(n: usize, classes: usize) -> Targets {
+    Targets::Dense(Array2::from_shape_fn((n, classes), |(i, j)| {
+        ((i * 7 + 1) % classes == j) as u8 as f32
+    }))
 }
 
 /// Compares every weight's analytic gradient with a central difference of the loss (in f64
