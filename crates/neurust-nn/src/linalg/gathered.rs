@@ -6,11 +6,17 @@
 //! `data`. The AVX-512 kernel is that of `avx512.rs` with this addressing: each element of
 //! `C` is one sequential sum of fused multiply-adds over `p`, in order, from zero, which is
 //! also what `avx512::gemm` and the `gemm` crate compute for the patch matrix written out, so
-//! reading the patches in place changes no bit of the result.
+//! reading the patches in place changes no bit of the result. `B`'s rows are taken a block
+//! at a time, a block small enough to stay in the L1 cache while every row tile uses it; a
+//! tile's sums are stored in `C` between blocks and reloaded, which rounds nothing (the
+//! chain of multiply-adds goes on exactly as in registers).
 
 use std::arch::x86_64::*;
 
 use ndarray::{ArrayView2, ArrayViewMut2};
+
+/// Values of `B` per block of its rows (a third of a 48 KiB L1 data cache).
+const BLOCK_FLOATS: usize = 4096;
 
 /// A matrix read in place from `data` (see the module's documentation).
 pub struct Gathered<'a> {
@@ -61,11 +67,11 @@ pub fn gemm_gathered(a: &Gathered, b: ArrayView2<f32>, mut c: ArrayViewMut2<f32>
     let (b, c) = (b.as_ptr(), c.as_mut_ptr());
     // SAFETY: checked above: the processor has AVX-512F, every element of `a` lies in
     // `data`, `b` and `c` are live views of the checked shapes and `c` is borrowed mutably.
-    unsafe { product(a, k, (b, b_rows), (c, c_rows), n) }
+    unsafe { product(a, (b, b_rows), (c, c_rows), n) }
 }
 
 #[target_feature(enable = "avx512f")]
-unsafe fn product(a: &Gathered, k: usize, b: (*const f32, isize), c: (*mut f32, isize), n: usize) {
+unsafe fn product(a: &Gathered, b: (*const f32, isize), c: (*mut f32, isize), n: usize) {
     let m = a.rows.len();
     let mut j = 0;
     while j < n {
@@ -82,69 +88,80 @@ unsafe fn product(a: &Gathered, k: usize, b: (*const f32, isize), c: (*mut f32, 
         let vectors = width.div_ceil(16);
         let tail = width - 16 * (vectors - 1);
         let mask: __mmask16 = if tail == 16 { 0xFFFF } else { (1 << tail) - 1 };
-        let (bj, cj) = (b.0.wrapping_add(j), c.0.wrapping_add(j));
-        let mut i = 0;
-        while i < m {
-            let rows = m - i;
-            let t = Tile {
-                i,
-                b: (bj, b.1),
-                c: (cj, c.1),
+        let per_block = (BLOCK_FLOATS / (a.seg_len * width).max(1)).max(1);
+        for (block, segments) in a.segments.chunks(per_block).enumerate() {
+            let first_row = (block * per_block * a.seg_len) as isize;
+            let mut t = Tile {
+                i: 0,
+                segments,
+                b: (b.0.wrapping_offset(first_row * b.1).wrapping_add(j), b.1),
+                c: (c.0.wrapping_add(j), c.1),
                 mask,
+                resume: block > 0,
             };
-            // SAFETY: the tile lies inside the product (the caller's contract).
-            let done = unsafe {
-                match (rows, vectors) {
-                    (6.., 4) => t.run::<6, 4>(a, k),
-                    (4.., 4) => t.run::<4, 4>(a, k),
-                    (_, 4) => t.run::<1, 4>(a, k),
-                    (8.., 3) => t.run::<8, 3>(a, k),
-                    (8.., 2) => t.run::<8, 2>(a, k),
-                    (8.., _) => t.run::<8, 1>(a, k),
-                    (4.., 3) => t.run::<4, 3>(a, k),
-                    (4.., 2) => t.run::<4, 2>(a, k),
-                    (4.., _) => t.run::<4, 1>(a, k),
-                    (_, 3) => t.run::<1, 3>(a, k),
-                    (_, 2) => t.run::<1, 2>(a, k),
-                    _ => t.run::<1, 1>(a, k),
-                }
-            };
-            i += done;
+            while t.i < m {
+                // SAFETY: the tile lies inside the product (the caller's contract).
+                t.i += unsafe {
+                    match (m - t.i, vectors) {
+                        (6.., 4) => t.run::<6, 4>(a),
+                        (4.., 4) => t.run::<4, 4>(a),
+                        (_, 4) => t.run::<1, 4>(a),
+                        (8.., 3) => t.run::<8, 3>(a),
+                        (8.., 2) => t.run::<8, 2>(a),
+                        (8.., _) => t.run::<8, 1>(a),
+                        (4.., 3) => t.run::<4, 3>(a),
+                        (4.., 2) => t.run::<4, 2>(a),
+                        (4.., _) => t.run::<4, 1>(a),
+                        (_, 3) => t.run::<1, 3>(a),
+                        (_, 2) => t.run::<1, 2>(a),
+                        _ => t.run::<1, 1>(a),
+                    }
+                };
+            }
         }
         j += width;
     }
 }
 
-/// Where one register tile of `C` lies: its first row `i`, `B` and `C` from its first
-/// column on (with their row strides), and the valid lanes of its last vector.
-struct Tile {
+/// One register tile of `C` over one block of `B`'s rows: its first row `i`, the block's
+/// runs of `A`'s columns, `B` from the block's first row and the tile's first column, `C`
+/// from that column (with their row strides), the valid lanes of its last vector, and
+/// whether the sums go on from those an earlier block stored in `C`.
+struct Tile<'a> {
     i: usize,
+    segments: &'a [usize],
     b: (*const f32, isize),
     c: (*mut f32, isize),
     mask: __mmask16,
+    resume: bool,
 }
 
-impl Tile {
-    /// Computes the `R × 16V` tile; returns `R`.
+impl Tile<'_> {
+    /// Computes the `R × 16V` tile over the block; returns `R`.
     #[inline(always)]
-    unsafe fn run<const R: usize, const V: usize>(&self, a: &Gathered, k: usize) -> usize {
+    unsafe fn run<const R: usize, const V: usize>(&self, a: &Gathered) -> usize {
         // SAFETY (whole body): addresses stay inside the operands (see `gemm_gathered`); the
         // masked loads and stores touch only the lanes of columns below `n`.
         unsafe {
+            let lanes = |v: usize| if v + 1 == V { self.mask } else { 0xFFFF };
+            let c_row = |r: usize| self.c.0.offset((self.i + r) as isize * self.c.1);
             let mut acc = [[_mm512_setzero_ps(); V]; R];
+            if self.resume {
+                for (r, acc) in acc.iter_mut().enumerate() {
+                    for (v, slot) in acc.iter_mut().enumerate() {
+                        *slot = _mm512_maskz_loadu_ps(lanes(v), c_row(r).add(16 * v));
+                    }
+                }
+            }
             let row: [*const f32; R] =
                 std::array::from_fn(|r| a.data.as_ptr().add(a.rows[self.i + r]));
             let mut b = self.b.0;
-            for &segment in a.segments {
+            for &segment in self.segments {
                 for t in 0..a.seg_len {
                     let off = segment + t * a.step;
                     let mut bv = [_mm512_setzero_ps(); V];
                     for (v, slot) in bv.iter_mut().enumerate() {
-                        *slot = if v + 1 == V {
-                            _mm512_maskz_loadu_ps(self.mask, b.add(16 * v))
-                        } else {
-                            _mm512_loadu_ps(b.add(16 * v))
-                        };
+                        *slot = _mm512_maskz_loadu_ps(lanes(v), b.add(16 * v));
                     }
                     for (r, acc) in acc.iter_mut().enumerate() {
                         let x = _mm512_set1_ps(*row[r].add(off));
@@ -155,12 +172,9 @@ impl Tile {
                     b = b.offset(self.b.1);
                 }
             }
-            debug_assert_eq!(k, a.segments.len() * a.seg_len);
             for (r, acc) in acc.iter().enumerate() {
-                let c = self.c.0.offset((self.i + r) as isize * self.c.1);
                 for (v, &sum) in acc.iter().enumerate() {
-                    let lanes = if v + 1 == V { self.mask } else { 0xFFFF };
-                    _mm512_mask_storeu_ps(c.add(16 * v), lanes, sum);
+                    _mm512_mask_storeu_ps(c_row(r).add(16 * v), lanes(v), sum);
                 }
             }
             R

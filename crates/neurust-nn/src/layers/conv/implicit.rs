@@ -4,6 +4,8 @@
 //! matrix (see `linalg::gathered`); only where no window reads padding, which reads as zero
 //! and so is in no sample.
 
+use std::cell::RefCell;
+
 use ndarray::{ArrayView2, ArrayViewMut2};
 
 use crate::layers::spatial::{Axis1, Geometry};
@@ -17,6 +19,12 @@ pub(super) fn applies(g: &Geometry) -> bool {
     kernel_runs() && inside(&g.h) && inside(&g.w)
 }
 
+thread_local! {
+    /// The row and run offsets of the latest product, per thread, grown as needed and kept.
+    static OFFSETS: RefCell<(Vec<usize>, Vec<usize>)> =
+        const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
 /// The offset in a chunk's samples of input row `iy`, column `ix`, channel 0 of sample `n`.
 fn at(g: &Geometry, n: usize, iy: usize, ix: usize) -> usize {
     ((n * g.h.input + iy) * g.w.input + ix) * g.channels
@@ -25,23 +33,27 @@ fn at(g: &Geometry, n: usize, iy: usize, ix: usize) -> usize {
 /// `out = patches(x) · kernel` for the samples `x` of one chunk (see [`applies`]).
 pub(super) fn product(g: &Geometry, kernel: ArrayView2<f32>, x: &[f32], out: ArrayViewMut2<f32>) {
     let samples = x.len() / (g.h.input * g.w.input * g.channels);
-    // A row per output position: the top left of its window.
-    let rows: Vec<usize> = (0..samples)
-        .flat_map(|n| (0..g.h.output).map(move |oy| (n, oy)))
-        .flat_map(|(n, oy)| {
-            (0..g.w.output).map(move |ox| at(g, n, oy * g.h.stride, ox * g.w.stride))
-        })
-        .collect();
-    // A run per kernel row: its `kw × c` values are contiguous in the input.
-    let segments: Vec<usize> = (0..g.h.window).map(|ky| at(g, 0, ky, 0)).collect();
-    let a = Gathered {
-        data: x,
-        rows: &rows,
-        segments: &segments,
-        seg_len: g.w.window * g.channels,
-        step: 1,
-    };
-    gemm_gathered(&a, kernel, out);
+    OFFSETS.with_borrow_mut(|(rows, segments)| {
+        // A row per output position: the top left of its window.
+        rows.clear();
+        for n in 0..samples {
+            for oy in 0..g.h.output {
+                let line = at(g, n, oy * g.h.stride, 0);
+                rows.extend((0..g.w.output).map(|ox| line + ox * g.w.stride * g.channels));
+            }
+        }
+        // A run per kernel row: its `kw × c` values are contiguous in the input.
+        segments.clear();
+        segments.extend((0..g.h.window).map(|ky| at(g, 0, ky, 0)));
+        let a = Gathered {
+            data: x,
+            rows,
+            segments,
+            seg_len: g.w.window * g.channels,
+            step: 1,
+        };
+        gemm_gathered(&a, kernel, out);
+    });
 }
 
 /// `gk = patches(x)ᵀ · dy` for the samples `x` of one chunk and their output gradient `dy`
@@ -53,23 +65,28 @@ pub(super) fn weight_gradient(
     gk: ArrayViewMut2<f32>,
 ) {
     let samples = x.len() / (g.h.input * g.w.input * g.channels);
-    // A row per kernel value `(ky, kx, c)`: where it lies for output position (0, 0).
-    let rows: Vec<usize> = (0..g.h.window)
-        .flat_map(|ky| (0..g.w.window).map(move |kx| at(g, 0, ky, kx)))
-        .flat_map(|o| (0..g.channels).map(move |c| o + c))
-        .collect();
-    // A run per output line: its positions are `stride · c` apart in the input.
-    let segments: Vec<usize> = (0..samples)
-        .flat_map(|n| (0..g.h.output).map(move |oy| at(g, n, oy * g.h.stride, 0)))
-        .collect();
-    let a = Gathered {
-        data: x,
-        rows: &rows,
-        segments: &segments,
-        seg_len: g.w.output,
-        step: g.w.stride * g.channels,
-    };
-    gemm_gathered(&a, dy, gk);
+    OFFSETS.with_borrow_mut(|(rows, segments)| {
+        // A row per kernel value `(ky, kx, c)`: where it lies for output position (0, 0).
+        rows.clear();
+        for ky in 0..g.h.window {
+            for kx in 0..g.w.window {
+                rows.extend((0..g.channels).map(|c| at(g, 0, ky, kx) + c));
+            }
+        }
+        // A run per output line: its positions are `stride · c` apart in the input.
+        segments.clear();
+        for n in 0..samples {
+            segments.extend((0..g.h.output).map(|oy| at(g, n, oy * g.h.stride, 0)));
+        }
+        let a = Gathered {
+            data: x,
+            rows,
+            segments,
+            seg_len: g.w.output,
+            step: g.w.stride * g.channels,
+        };
+        gemm_gathered(&a, dy, gk);
+    });
 }
 
 #[cfg(test)]
@@ -81,17 +98,19 @@ mod tests {
     use crate::linalg::gemm_serial;
     use ndarray::Array2;
 
-    /// Odd shapes: strides, channel counts that split no vector evenly, and filter counts
-    /// that reach every column tile of the kernel (64 + a tail, 48, 32, fewer than 16).
+    /// Odd shapes: strides, channel counts that split no vector evenly, filter counts that
+    /// reach every column tile of the kernel (64 + a tail, 48, 32, fewer than 16), and
+    /// products that take `B` in several blocks (the second and the last case).
     type Case = ([usize; 3], [usize; 2], [usize; 2], usize);
 
     /// Input, window, strides, filters.
-    const CASES: [Case; 5] = [
+    const CASES: [Case; 6] = [
         ([7, 6, 3], [3, 2], [2, 1], 17),
         ([9, 8, 5], [3, 3], [1, 1], 70),
         ([6, 7, 1], [2, 3], [2, 2], 5),
         ([8, 8, 4], [3, 3], [1, 2], 48),
         ([5, 9, 2], [1, 4], [1, 1], 33),
+        ([6, 40, 8], [3, 20], [1, 1], 40),
     ];
 
     fn random(len: usize, rng: &mut Rng) -> Vec<f32> {
