@@ -109,15 +109,25 @@ impl Layer for Dropout {
         // Drawn from a local copy of the generator, handed back after: its state then stays
         // in registers instead of being stored and reloaded around every write to the mask
         // (the compiler cannot tell the two apart). The draws are the same.
+        //
+        // The draws' top 24 bits are stored first, as the mask's bits, and turned into mask
+        // values in a second, vectorised loop: the draws are random, so choosing each value
+        // right after its draw compiles to a branch mispredicted about as often as an element
+        // is dropped (the compiler makes a branch of any select there).
         let mut rng = mode.rng.clone();
         let mask = self.mask.as_slice_mut().expect("the mask is contiguous");
         for m in mask.iter_mut() {
-            *m = if rng.next_u64() >> 40 < below {
-                0.0
-            } else {
-                keep
-            };
+            *m = f32::from_bits((rng.next_u64() >> 40) as u32);
         }
+        let below = below as u32;
+        crate::simd::widest(
+            #[inline(always)]
+            || {
+                for m in mask.iter_mut() {
+                    *m = if m.to_bits() < below { 0.0 } else { keep };
+                }
+            },
+        );
         *mode.rng = rng;
         multiply(x, self.mask.view(), y);
     }

@@ -6,6 +6,8 @@
 #[cfg(target_arch = "x86_64")]
 mod avx512;
 pub mod epilogue;
+#[cfg(target_arch = "x86_64")]
+mod gathered;
 mod shared_cols;
 #[cfg(test)]
 mod tests;
@@ -15,6 +17,8 @@ use std::ops::Range;
 use ndarray::{ArrayView2, ArrayViewMut2};
 
 use crate::parallel;
+#[cfg(target_arch = "x86_64")]
+pub use gathered::{Gathered, gemm_gathered};
 use shared_cols::SharedCols;
 
 /// Below this many multiply-adds a product runs on one thread.
@@ -52,7 +56,7 @@ pub fn gemm_serial(
     let (sa, sb) = (a.strides(), b.strides());
     let sc = [c.strides()[0], c.strides()[1]];
     #[cfg(target_arch = "x86_64")]
-    if use_kernel() && m.min(k) <= SKINNY && (sb[1] == 1 || n == 1) && (sc[1] == 1 || n == 1) {
+    if kernel_runs() && m.min(k) <= SKINNY && (sb[1] == 1 || n == 1) && (sc[1] == 1 || n == 1) {
         let op = avx512::Operands {
             m,
             k,
@@ -76,7 +80,7 @@ pub fn gemm_serial(
 
 /// Whether the AVX-512 kernel runs (`NEURUST_GEMM=crate` forces the `gemm` crate).
 #[cfg(target_arch = "x86_64")]
-fn use_kernel() -> bool {
+pub fn kernel_runs() -> bool {
     static USE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *USE.get_or_init(|| {
         crate::simd::has_avx512() && std::env::var("NEURUST_GEMM").map_or(true, |v| v != "crate")

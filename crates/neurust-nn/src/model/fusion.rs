@@ -5,6 +5,8 @@
 //! place where the model looks at two layers together; each layer alone, and the pair run
 //! one after the other, compute the same values.
 
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, s};
+
 use crate::layers::{Geometry, Layer};
 use crate::{Conv2D, MaxPooling2D};
 
@@ -30,8 +32,54 @@ pub(super) fn plan(layers: &mut [Box<dyn Layer>], active: &[usize]) -> Vec<Optio
     plan
 }
 
+/// The forward pass of a planned pair on `rows` rows of `input`: `layer` is the convolution,
+/// `outputs` the buffers from its own output on (the pooling's next). While training, the
+/// convolution's own output is not written: the backward pass needs only the pooled values.
+pub(super) fn forward(
+    layer: &mut dyn Layer,
+    pool: &Geometry,
+    input: ArrayView2<f32>,
+    outputs: &mut [Array2<f32>],
+    rows: usize,
+    training: bool,
+) {
+    let [own, pooled, ..] = outputs else {
+        unreachable!("a planned pair has two outputs")
+    };
+    let own = (!training).then(|| own.slice_mut(s![..rows, ..]));
+    let conv = self::conv(layer).expect("planned");
+    conv.forward_pooled(pool, input, own, pooled.slice_mut(s![..rows, ..]));
+}
+
+/// The backward pass for active layer `j` (`layer`, on `input`) when it belongs to a planned
+/// pair: the convolution's weight gradients and `dx` from the pooling's output (in `acts`)
+/// and its gradient (in `grads_above`, the gradient buffers from layer `j` on); nothing for
+/// the pooling, whose convolution did it all. Returns false, doing nothing, for other layers.
+pub(super) fn backward(
+    plan: &[Option<Geometry>],
+    j: usize,
+    layer: &mut dyn Layer,
+    input: ArrayView2<f32>,
+    acts: &[Array2<f32>],
+    grads_above: &[Array2<f32>],
+    dx: &mut Option<ArrayViewMut2<f32>>,
+) -> bool {
+    if j > 0 && plan[j - 1].is_some() {
+        return true;
+    }
+    let Some(pool) = &plan[j] else {
+        return false;
+    };
+    let rows = input.nrows();
+    let pooled = acts[j + 1].slice(s![..rows, ..]);
+    let dpooled = grads_above[1].slice(s![..rows, ..]);
+    let conv = self::conv(layer).expect("planned");
+    conv.backward_pooled(pool, input, pooled, dpooled, dx.take());
+    true
+}
+
 /// The layer as a `Conv2D`, when it is one.
-pub(super) fn conv(layer: &mut dyn Layer) -> Option<&mut Conv2D> {
+fn conv(layer: &mut dyn Layer) -> Option<&mut Conv2D> {
     layer.as_any_mut()?.downcast_mut()
 }
 

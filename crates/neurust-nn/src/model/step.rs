@@ -83,10 +83,8 @@ impl Workspace {
                 done[j - 1].slice(s![..rows, ..])
             };
             let layer = model.layers[self.active[j]].as_mut();
-            if let (Some(pool), [own, pooled, ..]) = (&self.pools[j], &mut *rest) {
-                let own = (!self.training).then(|| own.slice_mut(s![..rows, ..]));
-                let conv = fusion::conv(layer).expect("planned");
-                conv.forward_pooled(pool, input, own, pooled.slice_mut(s![..rows, ..]));
+            if let Some(pool) = &self.pools[j] {
+                fusion::forward(layer, pool, input, rest, rows, self.training);
                 j += 2;
                 continue;
             }
@@ -119,23 +117,12 @@ impl Workspace {
             } else {
                 self.acts[j - 1].slice(s![..rows, ..])
             };
-            let dx = if j == 0 {
-                None
-            } else {
-                Some(lower[j - 1].slice_mut(s![..rows, ..]))
-            };
-            let y = self.acts[j].slice(s![..rows, ..]);
+            let mut dx = (j > 0).then(|| lower[j - 1].slice_mut(s![..rows, ..]));
             let layer = model.layers[self.active[j]].as_mut();
-            if j > 0 && self.pools[j - 1].is_some() {
-                continue; // The convolution before it runs its backward pass.
-            }
-            if let Some(pool) = &self.pools[j] {
-                let pooled = self.acts[j + 1].slice(s![..rows, ..]);
-                let dpooled = upper[1].slice(s![..rows, ..]);
-                let conv = fusion::conv(layer).expect("planned");
-                conv.backward_pooled(pool, input, pooled, dpooled, dx);
+            if fusion::backward(&self.pools, j, layer, input, &self.acts, upper, &mut dx) {
                 continue;
             }
+            let y = self.acts[j].slice(s![..rows, ..]);
             layer.backward(
                 input,
                 y,

@@ -3,6 +3,8 @@
 
 mod chunk;
 mod compute;
+#[cfg(target_arch = "x86_64")]
+mod implicit;
 mod layer;
 mod patches;
 mod pooled;

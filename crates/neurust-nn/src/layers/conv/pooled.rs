@@ -11,7 +11,7 @@
 use std::cell::RefCell;
 use std::sync::Mutex;
 
-use ndarray::{ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis};
+use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 
 use super::chunk::{gradients, product};
 use super::layer::Conv2D;
@@ -57,6 +57,7 @@ impl Conv2D {
         winners.resize(x.nrows() * pooled_len, 0);
         {
             let (kernel, bias) = (self.kernel_matrix(), self.bias_vector());
+            let bias_slice = bias.as_ref().and_then(|b| b.as_slice());
             let xs: Vec<ArrayView2<f32>> = x.axis_chunks_iter(Axis(0), per).collect();
             let ys = locked_chunks(&mut y, per);
             let conv_ys = conv_y.as_mut().map(|c| locked_chunks(c, per));
@@ -68,6 +69,9 @@ impl Conv2D {
                 let rows = xs[i].nrows() * g.positions();
                 let x = xs[i].as_slice().expect("standard layout");
                 let mut own = conv_ys.as_ref().map(|c| take(&c[i]));
+                // Without the convolution's own output to fill, its bias and ReLU are applied
+                // by the pooling, window by window, while the values are in cache.
+                let late_bias = own.is_none().then_some(bias_slice).flatten();
                 let (mut yc, mut wc) = (take(&ys[i]), take(&wons[i]));
                 let yc = yc.as_slice_mut().expect("standard layout");
                 OUTPUT.with_borrow_mut(|scratch| {
@@ -81,17 +85,19 @@ impl Conv2D {
                     let mut o =
                         ArrayViewMut2::from_shape((rows, filters), &mut *out).expect("sized");
                     product(&g, kernel, x, o.view_mut());
-                    let done = epilogue::bias_relu(o, bias, relu);
-                    debug_assert!(done, "scratch rows are contiguous");
+                    if late_bias.is_none() {
+                        let done = epilogue::bias_relu(o, bias, relu);
+                        debug_assert!(done, "scratch rows are contiguous");
+                    }
                     let samples = out
-                        .chunks_exact(g.positions() * filters)
+                        .chunks_exact_mut(g.positions() * filters)
                         .zip(yc.chunks_exact_mut(pooled_len))
                         .zip(wc.chunks_exact_mut(pooled_len));
                     crate::simd::widest(
                         #[inline(always)]
                         || {
                             for ((o, y), w) in samples {
-                                max_pool(pool, o, y, w, relu);
+                                max_pool(pool, o, late_bias, (y, w), relu);
                             }
                         },
                     );
@@ -149,16 +155,16 @@ impl Conv2D {
                         .zip(wons[i].chunks_exact(pooled_len))
                         .zip(dys[i].chunks_exact(pooled_len))
                         .zip(dconv.chunks_exact_mut(g.positions() * filters));
+                    gb.fill(0.0);
                     crate::simd::widest(
                         #[inline(always)]
                         || {
                             for (((y, w), d), dc) in samples {
-                                unpool(pool, (y, w, d), relu, dc);
+                                unpool(pool, (y, w, d), relu, dc, gb);
                             }
                         },
                     );
                     let dconv = ArrayViewMut2::from_shape((rows, filters), dconv).expect("sized");
-                    bias_gradient(dconv.view(), ArrayViewMut1::from(gb));
                     gradients(
                         &g,
                         kernel_t,
@@ -174,21 +180,6 @@ impl Conv2D {
         self.work.partials = partials;
         self.work.kernel_t = kernel_t_buf;
     }
-}
-
-/// `gb` = the column sums of `dy`, row by row in order (as `epilogue::relu_backward_bias`).
-fn bias_gradient(dy: ArrayView2<f32>, mut gb: ArrayViewMut1<f32>) {
-    let gb = gb.as_slice_mut().expect("contiguous");
-    gb.fill(0.0);
-    crate::simd::widest(
-        #[inline(always)]
-        || {
-            for row in dy.rows() {
-                let row = row.to_slice().expect("contiguous");
-                gb.iter_mut().zip(row).for_each(|(g, &d)| *g += d);
-            }
-        },
-    );
 }
 
 /// The rows of `a` in chunks of `per` samples, each behind its own lock for one part.

@@ -37,11 +37,20 @@ fn cell(g: &Geometry, p: usize, k: usize) -> usize {
 }
 
 /// `out` (one sample's pooled values) = the maximum of each window of `y` (its convolution
-/// output), per channel; `won` = the first window position holding it, or `NONE`. Without
-/// NaNs (`no_nan`, as after a ReLU) the first position holding the maximum is the last one
-/// greater than every position before it, found in the same loop; otherwise in a second.
+/// output), per channel; `won` = the first window position holding it, or `NONE`. With
+/// `bias`, `y` holds the products alone: each window's values first get the layer's epilogue
+/// in place (`epilogue::bias_relu`'s operations: `+ bias`, then with `relu` the ReLU), while
+/// in cache; values in no window keep the products. Without NaNs (`relu`) the first position
+/// holding the maximum is the last one greater than every position before it, found in the
+/// same loop; otherwise in a second.
 #[inline(always)]
-pub(super) fn max_pool(g: &Geometry, y: &[f32], out: &mut [f32], won: &mut [u8], no_nan: bool) {
+pub(super) fn max_pool(
+    g: &Geometry,
+    y: &mut [f32],
+    bias: Option<&[f32]>,
+    (out, won): (&mut [f32], &mut [u8]),
+    relu: bool,
+) {
     let c = g.channels;
     let n = g.h.window * g.w.window;
     for (p, (out, won)) in out
@@ -49,6 +58,18 @@ pub(super) fn max_pool(g: &Geometry, y: &[f32], out: &mut [f32], won: &mut [u8],
         .zip(won.chunks_exact_mut(c))
         .enumerate()
     {
+        if let Some(bias) = bias {
+            for k in 0..n {
+                let v = &mut y[cell(g, p, k)..][..c];
+                if relu {
+                    v.iter_mut()
+                        .zip(bias)
+                        .for_each(|(v, &b)| *v = (*v + b).max(0.0));
+                } else {
+                    v.iter_mut().zip(bias).for_each(|(v, &b)| *v += b);
+                }
+            }
+        }
         out.copy_from_slice(&y[cell(g, p, 0)..][..c]);
         won.fill(0);
         for k in 1..n {
@@ -58,7 +79,7 @@ pub(super) fn max_pool(g: &Geometry, y: &[f32], out: &mut [f32], won: &mut [u8],
                 *o = o.max(v);
             }
         }
-        if no_nan {
+        if relu {
             continue;
         }
         won.fill(NONE);
@@ -75,38 +96,36 @@ pub(super) fn max_pool(g: &Geometry, y: &[f32], out: &mut [f32], won: &mut [u8],
 /// `dy` (one sample's convolution output gradient, overwritten) from the pooled values `out`,
 /// their winners `won` and gradients `dout`: each window's gradient goes to its winner, and
 /// with `relu` only where the pooled value is positive (the winner's output equals it, and the
-/// ReLU passes no gradient elsewhere); every other position gets zero.
+/// ReLU passes no gradient elsewhere); every other position gets zero. Each row of `dy` (an
+/// output position), in order, is then added to `bias_grad`: the bias gradient's sum, in the
+/// order `epilogue::relu_backward_bias` takes it.
 #[inline(always)]
 pub(super) fn unpool(
     g: &Geometry,
     (out, won, dout): (&[f32], &[u8], &[f32]),
     relu: bool,
     dy: &mut [f32],
+    bias_grad: &mut [f32],
 ) {
     let c = g.channels;
     let (kh, kw) = (g.h.window, g.w.window);
     // The rows and columns past the last window receive no gradient.
     let (covered_rows, covered_cols) = (g.h.output * kh, g.w.output * kw);
     for (iy, line) in dy.chunks_exact_mut(g.w.input * c).enumerate() {
-        let from = if iy < covered_rows {
-            covered_cols * c
-        } else {
-            0
-        };
-        line[from..].fill(0.0);
-    }
-    let lanes = out
-        .chunks_exact(c)
-        .zip(won.chunks_exact(c))
-        .zip(dout.chunks_exact(c));
-    for (p, ((out, won), d)) in lanes.enumerate() {
-        for k in 0..kh * kw {
-            let dst = &mut dy[cell(g, p, k)..][..c];
-            for (((dst, &o), &w), &d) in dst.iter_mut().zip(out).zip(won).zip(d) {
-                // `0.0 + d`, as the pooling's backward pass adds to zero (so -0 becomes 0).
-                let pass = w == k as u8 && (!relu || o > 0.0);
-                *dst = if pass { 0.0 + d } else { 0.0 };
+        for (ix, dst) in line.chunks_exact_mut(c).enumerate() {
+            if iy < covered_rows && ix < covered_cols {
+                let p = (iy / kh * g.w.output + ix / kw) * c;
+                let k = ((iy % kh) * kw + ix % kw) as u8;
+                let lanes = dst.iter_mut().zip(&out[p..][..c]).zip(&won[p..][..c]);
+                for (((dst, &o), &w), &d) in lanes.zip(&dout[p..][..c]) {
+                    // `0.0 + d`, as the pooling's backward pass adds to zero (so -0 becomes 0).
+                    let pass = w == k && (!relu || o > 0.0);
+                    *dst = if pass { 0.0 + d } else { 0.0 };
+                }
+            } else {
+                dst.fill(0.0);
             }
+            bias_grad.iter_mut().zip(&*dst).for_each(|(b, &d)| *b += d);
         }
     }
 }
