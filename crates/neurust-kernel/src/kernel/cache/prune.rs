@@ -67,16 +67,17 @@ pub fn prune_stale_keys(root: &Path, current: &str, stale_after: Duration) -> Ve
         let path = entry.path();
         if name.starts_with(STALE_PREFIX) {
             let _ = std::fs::remove_dir_all(&path);
-        } else if is_facade_copy(&name)
-            && unused_for(&path) >= Some(stale_after)
-            && remove_aside(root, &name)
-        {
-            removed.push(name);
-        } else if name != current
-            && is_key(&name)
-            && unused_for(&path) >= Some(stale_after)
-            && remove_unlocked(root, &name, stale_after)
-        {
+            continue;
+        }
+        if unused_for(&path) < Some(stale_after) {
+            continue;
+        }
+        let gone = if is_facade_copy(&name) {
+            remove_aside(root, &name)
+        } else {
+            name != current && is_key(&name) && remove_unlocked(root, &name, stale_after)
+        };
+        if gone {
             removed.push(name);
         }
     }
