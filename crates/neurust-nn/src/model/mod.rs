@@ -2,6 +2,7 @@
 //! trained by `fit`, queried by `evaluate` and `predict`, saved to one file.
 
 pub(crate) mod atomic;
+mod batch;
 mod compile;
 mod compiled;
 mod fit;

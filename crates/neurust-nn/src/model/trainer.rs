@@ -3,6 +3,7 @@
 
 use ndarray::{Array2, s};
 
+use super::batch;
 use super::fit::Fit;
 use super::holdout::holdout;
 use super::inference::evaluate_rows;
@@ -109,6 +110,7 @@ impl Fit<'_, '_> {
         let mut xb = Array2::<f32>::zeros((batch_size.min(train_rows), feat));
         let mut tb = TargetBuf::for_targets(&targets);
         let mut order: Vec<usize> = (0..train_rows).collect();
+        let rows_x = batch::training_rows(x.view(), train_rows);
         let mut logs = Logs::new(&log_keys);
         let mut sums = vec![0.0f64; metrics.len()];
         take_interrupt();
@@ -146,9 +148,7 @@ impl Fit<'_, '_> {
                     break 'epochs;
                 }
                 let rows = chunk.len();
-                for (r, &i) in chunk.iter().enumerate() {
-                    xb.row_mut(r).assign(&x.row(i));
-                }
+                batch::gather(rows_x.view(), chunk, &mut xb);
                 targets.gather(chunk, &mut tb);
                 loss_sum += ws.gradients(
                     model,
