@@ -4,6 +4,7 @@
 mod common;
 
 use common::bands;
+use common::threads::assert_same_weights_at_any_thread_count;
 use ndarray::{Array2, Array4, Axis};
 use neurust_nn::{
     ActivationLayer, BatchNormalization, Conv2D, Dense, Flatten, Input, MaxPooling2D, Sequential,
@@ -73,45 +74,21 @@ fn a_convnet_with_batch_normalization_learns_the_mnist_fixture() {
     assert!(after["accuracy"] > 0.4, "{after}");
 }
 
-/// Runs this test binary again with other thread counts and compares the weights it prints.
 #[test]
 fn same_seed_gives_bit_identical_weights_at_any_thread_count() {
-    let name = "same_seed_gives_bit_identical_weights_at_any_thread_count";
-    let train = || {
-        let (x, y) = bands(90, 4);
-        let mut m = convnet(5, [10, 10, 2], 3);
-        m.fit(&x, &y)
-            .epochs(2)
-            .batch_size(40)
-            .verbose(0)
-            .seed(6)
-            .run()
-            .unwrap();
-        let bits: Vec<u32> = m
-            .get_weights()
-            .iter()
-            .flat_map(|w| w.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
-            .collect();
-        format!("{bits:?}")
-    };
-    if std::env::var("BATCH_NORM_CHILD").is_ok() {
-        println!("WEIGHTS {}", train());
-        return;
-    }
-    let run = |threads: &str| {
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", name, "--nocapture"])
-            .env("BATCH_NORM_CHILD", "1")
-            .env("NEURUST_NUM_THREADS", threads)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).to_string();
-        text.lines()
-            .find_map(|l| l.strip_prefix("WEIGHTS ").map(String::from))
-            .unwrap_or_else(|| panic!("no weights from the child: {text}"))
-    };
-    let one = run("1");
-    assert_eq!(one, run("2"));
-    assert_eq!(one, run("3"));
-    assert_eq!(one, train());
+    assert_same_weights_at_any_thread_count(
+        "same_seed_gives_bit_identical_weights_at_any_thread_count",
+        || {
+            let (x, y) = bands(90, 4);
+            let mut m = convnet(5, [10, 10, 2], 3);
+            m.fit(&x, &y)
+                .epochs(2)
+                .batch_size(40)
+                .verbose(0)
+                .seed(6)
+                .run()
+                .unwrap();
+            m
+        },
+    );
 }

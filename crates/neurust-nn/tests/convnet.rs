@@ -2,6 +2,10 @@
 //! (bit-identical at any thread count, fit again continues), save/load in Keras's layouts,
 //! and bad input as clear errors.
 
+mod common;
+
+use common::message;
+use common::threads::assert_same_weights_at_any_thread_count;
 use ndarray::{Array1, Array2, Array3, Array4, Axis};
 use neurust_nn::{
     AveragePooling2D, Conv2D, Dense, Dropout, Flatten, GlobalAveragePooling2D, Input, MaxPooling2D,
@@ -122,51 +126,24 @@ fn the_small_convnet_learns_with_one_hot_targets_and_accuracy_is_categorical() {
     assert!((eval["accuracy"] - hits as f64 / 192.0).abs() < 1e-9);
 }
 
-/// Runs this test binary again with another thread count and compares the weights it prints.
 #[test]
 fn same_seed_gives_bit_identical_weights_at_any_thread_count() {
-    let train = || {
-        let (x, y) = stripes(96, 4);
-        let y = to_categorical(&y, 3).unwrap();
-        let mut m = small(5);
-        m.fit(&x, &y)
-            .epochs(2)
-            .batch_size(40)
-            .verbose(0)
-            .seed(6)
-            .run()
-            .unwrap();
-        let bits: Vec<u32> = m
-            .get_weights()
-            .iter()
-            .flat_map(|w| w.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
-            .collect();
-        format!("{bits:?}")
-    };
-    if std::env::var("CONVNET_CHILD").is_ok() {
-        println!("WEIGHTS {}", train());
-        return;
-    }
-    let run = |threads: &str| {
-        let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "same_seed_gives_bit_identical_weights_at_any_thread_count",
-                "--nocapture",
-            ])
-            .env("CONVNET_CHILD", "1")
-            .env("NEURUST_NUM_THREADS", threads)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).to_string();
-        text.lines()
-            .find_map(|l| l.strip_prefix("WEIGHTS ").map(String::from))
-            .unwrap_or_else(|| panic!("no weights from the child: {text}"))
-    };
-    let one = run("1");
-    assert_eq!(one, run("2"));
-    assert_eq!(one, run("3"));
-    assert_eq!(one, train());
+    assert_same_weights_at_any_thread_count(
+        "same_seed_gives_bit_identical_weights_at_any_thread_count",
+        || {
+            let (x, y) = stripes(96, 4);
+            let y = to_categorical(&y, 3).unwrap();
+            let mut m = small(5);
+            m.fit(&x, &y)
+                .epochs(2)
+                .batch_size(40)
+                .verbose(0)
+                .seed(6)
+                .run()
+                .unwrap();
+            m
+        },
+    );
 }
 
 #[test]
@@ -241,10 +218,6 @@ fn save_and_load_keep_every_new_layer_with_keras_kernel_layouts() {
     assert_eq!(back.get_weights(), m.get_weights());
     assert_eq!(back.summary(), m.summary());
     assert_eq!(back.predict(&x).unwrap(), m.predict(&x).unwrap());
-}
-
-fn message<T: std::fmt::Debug>(r: neurust_nn::Result<T>) -> String {
-    r.expect_err("expected an error").to_string()
 }
 
 #[test]

@@ -1,14 +1,18 @@
-//! Matrix products, split across the thread team by output columns so that each core runs
-//! one single-threaded product and then its own epilogue (bias, activation) while the block
-//! is still in cache. Products whose `B` and `C` have contiguous rows run on the AVX-512
-//! kernel of [`avx512`] where the processor has it, others on the `gemm` crate.
+//! Matrix products, split across the thread team so that each core runs one single-threaded
+//! product and then its own epilogue (bias, activation) while the block is still in cache: by
+//! output columns ([`gemm_cols`]), or by the blocks of a Dense kernel that stay with one core
+//! ([`panels`]). Products whose `B` and `C` have contiguous rows run on the AVX-512 kernel of
+//! [`avx512`] where the processor has it, others on the `gemm` crate.
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
 pub mod epilogue;
 #[cfg(target_arch = "x86_64")]
 mod gathered;
-mod shared_cols;
+mod panels;
+#[cfg(test)]
+mod panels_tests;
+mod shared_blocks;
 #[cfg(test)]
 mod tests;
 
@@ -19,7 +23,8 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use crate::parallel;
 #[cfg(target_arch = "x86_64")]
 pub use gathered::{Gathered, gemm_gathered};
-use shared_cols::SharedCols;
+pub use panels::{Partition, gemm_blocks, gemm_panels};
+use shared_blocks::SharedBlocks;
 
 /// Below this many multiply-adds a product runs on one thread.
 const PARALLEL_MIN_MACS: usize = 200_000;
@@ -145,7 +150,7 @@ pub fn gemm_cols<E>(
     // One block per thread: more, smaller blocks measured slower on a busy machine (a
     // descheduled worker holding a claimed block stalls the job either way). Each column is
     // one sequential sum whatever the split, so results do not depend on the thread count.
-    let shared = SharedCols::new(c);
+    let shared = SharedBlocks::new(c);
     parallel::run_parts(parts, &|part| {
         let cols = parallel::split_range(n, part, parts, 16);
         if cols.is_empty() {

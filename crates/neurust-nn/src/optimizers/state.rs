@@ -1,10 +1,14 @@
 //! `OptimizerState`: an optimizer with its per-parameter state, applying updates to a model's
-//! trainable parameters (in parallel for long tensors).
+//! trainable parameters (in parallel for long tensors; a matrix by the blocks its layer's
+//! products use, `linalg::Partition`, so that each core updates the block it has in cache).
+
+use std::ops::Range;
 
 use super::optimizer::Optimizer;
 use super::update::Update;
 use crate::Result;
 use crate::layers::{Layer, Param};
+use crate::linalg::Partition;
 use crate::parallel::{self, SharedMut, split_range};
 
 /// An optimizer with its per-parameter state (moments etc.) and its step counter.
@@ -56,6 +60,11 @@ impl OptimizerState {
     fn update_param(&mut self, index: usize, param: &mut Param) {
         let (slots, config) = (self.config.slots(), self.config);
         let alpha = config.alpha(self.iterations);
+        // A tensor of two or more axes is a matrix of its last axis' columns.
+        let cols = match param.value.shape() {
+            [_, .., last] => *last,
+            _ => 0,
+        };
         let (p, g) = param.slices();
         let len = p.len();
         if self.state.len() <= index {
@@ -76,24 +85,43 @@ impl OptimizerState {
             config.update(alpha, Update { p, g, s });
             return;
         }
+        let matrix = (cols > 0).then(|| Partition::new(len / cols, cols, parts));
+        let parts = matrix.map_or(parts, |m| m.parts());
         let (p, state) = (SharedMut::new(p), SharedMut::new(state.as_mut_slice()));
         parallel::run_parts(parts, &|part| {
-            let r = split_range(len, part, parts, 16);
-            // SAFETY: each part takes its own range of the values and of every slot.
-            let s = [0, 1, 2].map(|k| {
-                if k < slots {
-                    unsafe { state.range(k * len + r.start..k * len + r.end) }
-                } else {
-                    &mut [][..]
-                }
-            });
-            let p = unsafe { p.range(r.clone()) };
-            config.update(alpha, Update { p, g: &g[r], s });
+            let runs = match matrix {
+                Some(m) => block_runs(m.block(part), cols),
+                None => vec![split_range(len, part, parts, 16)],
+            };
+            for r in runs {
+                // SAFETY: the parts' runs are disjoint ranges of the values and of every slot.
+                let s = [0, 1, 2].map(|k| {
+                    if k < slots {
+                        unsafe { state.range(k * len + r.start..k * len + r.end) }
+                    } else {
+                        &mut [][..]
+                    }
+                });
+                let p = unsafe { p.range(r.clone()) };
+                config.update(alpha, Update { p, g: &g[r], s });
+            }
         });
     }
 }
 
-fn split_slots(state: &mut [f32], r: std::ops::Range<usize>, len: usize) -> [&mut [f32]; 3] {
+/// The runs of contiguous elements of a row-major block of a matrix with `cols` columns: one
+/// run when the block spans whole rows.
+fn block_runs((rows, c): (Range<usize>, Range<usize>), cols: usize) -> Vec<Range<usize>> {
+    if c.is_empty() || rows.is_empty() {
+        Vec::new()
+    } else if c.len() == cols {
+        std::iter::once(rows.start * cols..rows.end * cols).collect()
+    } else {
+        rows.map(|r| r * cols + c.start..r * cols + c.end).collect()
+    }
+}
+
+fn split_slots(state: &mut [f32], r: Range<usize>, len: usize) -> [&mut [f32]; 3] {
     let mut rest = state;
     let mut out: [&mut [f32]; 3] = [&mut [], &mut [], &mut []];
     for slot in out.iter_mut() {

@@ -1,11 +1,16 @@
 //! A tiny persistent thread team for the training loop's hot path.
 //!
 //! A training step of the tutorial model lasts about 100 µs, so handing work to another core
-//! must cost far less than a thread spawn or a sleeping pool's wake-up. [`run`] publishes a job
-//! of `num_threads()` parts; every thread, the caller included, claims parts from one atomic
-//! counter until none is left, so a worker that the OS has not scheduled (a busy machine) costs
+//! must cost far less than a thread spawn or a sleeping pool's wake-up. [`run_parts`] publishes
+//! a job of parts; every thread, the caller included, claims parts from one atomic counter
+//! until none is left, so a worker that the OS has not scheduled (a busy machine) costs
 //! nothing: the caller simply does its part too. Idle workers spin briefly, then park.
 //! One job runs at a time; a nested or concurrent call runs its parts on the calling thread.
+//!
+//! Each thread first claims its *home* part (the caller part 0, worker `i` part `i`), so a job
+//! split the same way as the one before finds its data in the cache of the core that last
+//! touched it: a layer's forward product, its weight gradient and the optimizer's update of
+//! those weights all split the kernel by the same columns.
 
 use std::cell::{Cell, UnsafeCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -13,14 +18,23 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::thread::{self, Thread};
 
+mod split;
+pub use split::{SharedMut, split_range};
+
 type Job = *const (dyn Fn(usize) + Sync);
 
 /// Spins of an idle worker before it parks (a few tens of microseconds).
 const IDLE_SPINS: u32 = 20_000;
 
+/// Parts below this have a home thread (bits of `Shared::homes`).
+const HOMES: usize = 32;
+
 struct Shared {
     /// The job's generation in the high 32 bits, the next unclaimed part in the low 32.
     claim: AtomicU64,
+    /// The job's generation in the high 32 bits; bit `p` of the low 32 is set once part
+    /// `p < HOMES` is claimed, by its home thread or from the counter.
+    homes: AtomicU64,
     /// Parts of the current job finished.
     done: AtomicUsize,
     parts: AtomicUsize,
@@ -66,6 +80,7 @@ fn team() -> &'static Team {
             .clamp(1, 64);
         let shared: &'static Shared = Box::leak(Box::new(Shared {
             claim: AtomicU64::new(0),
+            homes: AtomicU64::new(0),
             done: AtomicUsize::new(0),
             parts: AtomicUsize::new(0),
             panicked: AtomicBool::new(false),
@@ -75,7 +90,7 @@ fn team() -> &'static Team {
             .filter_map(|i| {
                 thread::Builder::new()
                     .name(format!("neurust-worker-{i}"))
-                    .spawn(move || worker(shared))
+                    .spawn(move || worker(shared, i))
                     .ok()
                     .map(|h| h.thread().clone())
             })
@@ -88,12 +103,16 @@ fn team() -> &'static Team {
     })
 }
 
-/// Claims and runs parts of generation `generation` until none is left.
-fn work(shared: &Shared, generation: u64) {
-    let parts = shared.parts.load(Ordering::Acquire) as u64;
+/// Runs parts of generation `generation` until none is left: first part `home`, then those
+/// the counter hands out.
+fn work(shared: &Shared, generation: u64, home: usize) {
+    let parts = shared.parts.load(Ordering::Acquire);
+    if home < parts.min(HOMES) && claim_home(shared, generation, home) {
+        run_claimed(shared, home);
+    }
     let mut state = shared.claim.load(Ordering::Acquire);
     loop {
-        if state >> 32 != generation || state & 0xFFFF_FFFF >= parts {
+        if state >> 32 != generation || state & 0xFFFF_FFFF >= parts as u64 {
             return;
         }
         match shared.claim.compare_exchange_weak(
@@ -104,14 +123,9 @@ fn work(shared: &Shared, generation: u64) {
         ) {
             Ok(_) => {
                 let part = (state & 0xFFFF_FFFF) as usize;
-                // SAFETY: see `Shared`; our claimed part keeps the job alive.
-                let job = unsafe {
-                    (*shared.job.get()).expect("a job is published before its generation")
-                };
-                if catch_unwind(AssertUnwindSafe(|| unsafe { (*job)(part) })).is_err() {
-                    shared.panicked.store(true, Ordering::Relaxed);
+                if part >= HOMES || claim_home(shared, generation, part) {
+                    run_claimed(shared, part);
                 }
-                shared.done.fetch_add(1, Ordering::AcqRel);
                 state = shared.claim.load(Ordering::Acquire);
             }
             Err(now) => state = now,
@@ -119,7 +133,38 @@ fn work(shared: &Shared, generation: u64) {
     }
 }
 
-fn worker(shared: &'static Shared) {
+/// Sets part `part`'s bit for generation `generation`; false if it was set (the part is
+/// someone else's) or the job is over.
+fn claim_home(shared: &Shared, generation: u64, part: usize) -> bool {
+    let bit = 1u64 << part;
+    let mut state = shared.homes.load(Ordering::Acquire);
+    loop {
+        if state >> 32 != generation || state & bit != 0 {
+            return false;
+        }
+        match shared.homes.compare_exchange_weak(
+            state,
+            state | bit,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        ) {
+            Ok(_) => return true,
+            Err(now) => state = now,
+        }
+    }
+}
+
+/// Runs `part`, which this thread has claimed, and counts it done.
+fn run_claimed(shared: &Shared, part: usize) {
+    // SAFETY: see `Shared`; our claimed part keeps the job alive.
+    let job = unsafe { (*shared.job.get()).expect("a job is published before its generation") };
+    if catch_unwind(AssertUnwindSafe(|| unsafe { (*job)(part) })).is_err() {
+        shared.panicked.store(true, Ordering::Relaxed);
+    }
+    shared.done.fetch_add(1, Ordering::AcqRel);
+}
+
+fn worker(shared: &'static Shared, home: usize) {
     IN_JOB.with(|f| f.set(true));
     let mut seen = 0u64;
     loop {
@@ -137,7 +182,7 @@ fn worker(shared: &'static Shared) {
             }
         };
         seen = generation;
-        work(shared, generation);
+        work(shared, generation, home);
     }
 }
 
@@ -167,12 +212,14 @@ pub fn run_parts(parts: usize, f: &(dyn Fn(usize) + Sync)) {
     shared.parts.store(parts, Ordering::Release);
     shared.done.store(0, Ordering::Release);
     let generation = (shared.claim.load(Ordering::Acquire) >> 32) + 1;
+    // `homes` first: a worker that sees the new generation in `claim` sees it here too.
+    shared.homes.store(generation << 32, Ordering::Release);
     shared.claim.store(generation << 32, Ordering::Release);
     for w in &team.workers {
         w.unpark();
     }
     IN_JOB.with(|flag| flag.set(true));
-    work(shared, generation);
+    work(shared, generation, 0);
     IN_JOB.with(|flag| flag.set(false));
     let mut spins = 0u32;
     while shared.done.load(Ordering::Acquire) != parts {
@@ -188,90 +235,5 @@ pub fn run_parts(parts: usize, f: &(dyn Fn(usize) + Sync)) {
     }
 }
 
-/// The half-open range of `0..len` that `part` of `parts` owns, in blocks of `align`.
-pub fn split_range(len: usize, part: usize, parts: usize, align: usize) -> std::ops::Range<usize> {
-    let blocks = len.div_ceil(align);
-    let start = (blocks * part / parts * align).min(len);
-    let end = (blocks * (part + 1) / parts * align).min(len);
-    start..end
-}
-
-/// A mutable slice that parts of a [`run`] job may split by disjoint ranges.
-pub struct SharedMut<'a, T> {
-    ptr: *mut T,
-    len: usize,
-    _life: std::marker::PhantomData<&'a mut [T]>,
-}
-
-// SAFETY: access goes through `range`, whose caller promises disjoint ranges across threads.
-unsafe impl<T: Send> Sync for SharedMut<'_, T> {}
-
-impl<'a, T> SharedMut<'a, T> {
-    /// Wraps a slice for the duration of one job.
-    pub fn new(slice: &'a mut [T]) -> Self {
-        SharedMut {
-            ptr: slice.as_mut_ptr(),
-            len: slice.len(),
-            _life: std::marker::PhantomData,
-        }
-    }
-
-    /// The elements `r` of the slice.
-    ///
-    /// # Safety
-    /// No two live results may overlap (each part of a job takes its own range).
-    #[allow(clippy::mut_from_ref)]
-    pub unsafe fn range(&self, r: std::ops::Range<usize>) -> &mut [T] {
-        assert!(r.start <= r.end && r.end <= self.len);
-        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(r.start), r.end - r.start) }
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_part_runs_once_and_results_are_visible() {
-        let mut out = vec![0usize; 1000];
-        for round in 0..200 {
-            let shared = SharedMut::new(&mut out);
-            let parts = num_threads();
-            run_parts(num_threads(), &|part| {
-                let r = split_range(1000, part, parts, 16);
-                // SAFETY: split_range gives disjoint ranges.
-                for v in unsafe { shared.range(r) } {
-                    *v += round;
-                }
-            });
-        }
-        let want: usize = (0..200).sum();
-        assert!(out.iter().all(|&v| v == want));
-    }
-
-    #[test]
-    fn split_range_covers_everything_once() {
-        for len in [0, 1, 15, 16, 17, 256, 1000] {
-            for parts in 1..5 {
-                let mut covered = vec![0; len];
-                for p in 0..parts {
-                    for i in split_range(len, p, parts, 16) {
-                        covered[i] += 1;
-                    }
-                }
-                assert!(covered.iter().all(|&c| c == 1), "len {len} parts {parts}");
-            }
-        }
-    }
-
-    #[test]
-    fn nested_runs_do_not_deadlock() {
-        let count = AtomicUsize::new(0);
-        run_parts(num_threads(), &|_| {
-            run_parts(num_threads(), &|_| {
-                count.fetch_add(1, Ordering::Relaxed);
-            })
-        });
-        assert_eq!(count.load(Ordering::Relaxed), num_threads() * num_threads());
-    }
-}
+mod tests;

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod gradcheck;
+pub mod threads;
 
 use ndarray::{Array1, Array2, Array3, Array4};
 use neurust_nn::{Dense, Dropout, Flatten, Sequential, to_categorical};

@@ -4,11 +4,11 @@ use ndarray::{ArrayView2, ArrayViewMut2, Axis, Ix1, Ix2, Zip, s};
 
 use super::layer::Dense;
 use crate::Activation;
-use crate::linalg::{epilogue, gemm_cols};
+use crate::linalg::{epilogue, gemm_blocks, gemm_cols, gemm_panels};
 
 impl Dense {
     /// `y = activation(x · kernel + bias)`, bias and activation applied per column block
-    /// while it is in cache.
+    /// while it is in cache (or on all of `y` after the kernel's two row panels are summed).
     pub(super) fn forward_rows(&mut self, x: ArrayView2<f32>, mut y: ArrayViewMut2<f32>) {
         let act = self.resolved;
         let bias = self.bias.as_ref().map(|b| {
@@ -19,7 +19,7 @@ impl Dense {
         });
         let row_wise = matches!(act, Activation::Softmax);
         let fast = matches!(act, Activation::Relu | Activation::Linear);
-        gemm_cols(x, self.kernel2(), y.view_mut(), false, |cols, mut block| {
+        gemm_panels(x, self.kernel2(), y.view_mut(), |cols, mut block| {
             let b = bias.as_ref().map(|b| b.slice(s![cols.clone()]));
             if fast && epilogue::bias_relu(block.view_mut(), b, act == Activation::Relu) {
                 return;
@@ -82,7 +82,7 @@ impl Dense {
             .view_mut()
             .into_dimensionality::<Ix2>()
             .expect("kernel is 2-D");
-        gemm_cols(x.t(), dz, gk, false, |_, _| {});
+        gemm_blocks(x.t(), dz, gk);
         if let Some(dx) = dx {
             gemm_cols(dz, self.kernel2().t(), dx, false, |_, _| {});
         }
