@@ -41,6 +41,7 @@ mod process;
 mod rng;
 mod share;
 mod simd;
+mod subnormal;
 
 pub use error::{Error, Result};
 pub use items::*;

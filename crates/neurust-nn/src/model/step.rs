@@ -8,6 +8,7 @@ use super::sequential::Sequential;
 use crate::data::TargetBuf;
 use crate::layers::Geometry;
 use crate::layers::Mode;
+use crate::subnormal::FlushSubnormals;
 use crate::{Error, Loss, Metric, Result, Rng};
 
 /// Activations (and, for training, their gradients) of the layers that compute something in
@@ -21,6 +22,9 @@ pub(crate) struct Workspace {
     /// Per active layer, the pooling it runs for the next one (`fusion.rs`). While training,
     /// such a convolution's own output buffer is not written (nothing reads it).
     pools: Vec<Option<Geometry>>,
+    /// Subnormals read and written as zero on this thread while the workspace lives, as on
+    /// the worker threads (`subnormal.rs`).
+    _flush: FlushSubnormals,
 }
 
 impl Workspace {
@@ -59,6 +63,7 @@ impl Workspace {
             grads,
             fused,
             pools,
+            _flush: FlushSubnormals::new(),
         })
     }
 

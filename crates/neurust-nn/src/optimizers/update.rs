@@ -10,7 +10,9 @@ pub(crate) struct Update<'a> {
 
 /// Zero for values too small for a normal f32. Moments of weights whose gradient stays zero
 /// (an always-black MNIST pixel) decay geometrically into subnormals, which x86 processes about
-/// 100 times slower; flushing them (as TensorFlow's flush-to-zero does) keeps every step fast.
+/// 100 times slower. On x86-64 the processor's flush-to-zero mode (`subnormal.rs`) already
+/// zeroes every subnormal result while a model computes; this keeps the stored moments the
+/// same on processors without it.
 #[inline(always)]
 pub(crate) fn flush(x: f32) -> f32 {
     if x.abs() < f32::MIN_POSITIVE { 0.0 } else { x }

@@ -166,6 +166,7 @@ fn run_claimed(shared: &Shared, part: usize) {
 
 fn worker(shared: &'static Shared, home: usize) {
     IN_JOB.with(|f| f.set(true));
+    crate::subnormal::FlushSubnormals::forever();
     let mut seen = 0u64;
     loop {
         let mut spins = 0u32;
