@@ -23,8 +23,8 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use crate::parallel;
 #[cfg(target_arch = "x86_64")]
 pub use gathered::{Gathered, gemm_gathered};
-pub use panels::{Partition, gemm_blocks, gemm_panels};
-use shared_blocks::SharedBlocks;
+pub use panels::{Partition, gemm_blocks, gemm_panels, panel_count, panel_rows};
+pub use shared_blocks::SharedBlocks;
 
 /// Below this many multiply-adds a product runs on one thread.
 const PARALLEL_MIN_MACS: usize = 200_000;

@@ -21,6 +21,16 @@ use crate::parallel::{self, split_range};
 /// Kernels with at least this many rows (inputs) are split into two row panels.
 pub const PANEL_MIN_ROWS: usize = 512;
 
+/// How many row panels a kernel of `rows` rows has: fixed by the shape.
+pub fn panel_count(rows: usize) -> usize {
+    if rows >= PANEL_MIN_ROWS { 2 } else { 1 }
+}
+
+/// The rows of panel `panel` of a kernel of `rows` rows.
+pub fn panel_rows(rows: usize, panel: usize) -> Range<usize> {
+    split_range(rows, panel, panel_count(rows), 1)
+}
+
 /// How a `rows × cols` kernel is split among the parts of a job: row panels (fixed by the
 /// shape) times column blocks (as many as the threads allow).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -34,7 +44,7 @@ pub struct Partition {
 impl Partition {
     /// The split of a `rows × cols` kernel among `threads` threads.
     pub fn new(rows: usize, cols: usize, threads: usize) -> Self {
-        let panels = if rows >= PANEL_MIN_ROWS { 2 } else { 1 };
+        let panels = panel_count(rows);
         Partition {
             rows,
             cols,
@@ -57,7 +67,7 @@ impl Partition {
     /// that with two threads each takes one panel whole). A block may be empty.
     pub fn block(&self, p: usize) -> (Range<usize>, Range<usize>) {
         (
-            split_range(self.rows, self.panel(p), self.panels, 1),
+            panel_rows(self.rows, self.panel(p)),
             split_range(self.cols, p / self.panels, self.col_blocks, 16),
         )
     }
