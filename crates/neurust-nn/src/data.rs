@@ -38,7 +38,21 @@ where
 
 /// Finds the first NaN or infinity, if any.
 pub(crate) fn check_finite(what: &'static str, values: ArrayView2<f32>) -> Result<()> {
-    match values.iter().position(|v| !v.is_finite()) {
+    let first = match values.as_slice() {
+        // Blocks checked without an early exit, which the compiler vectorises; the position
+        // is looked for only in a block that has one.
+        Some(all) => crate::simd::widest(
+            #[inline(always)]
+            || {
+                all.chunks(4096).enumerate().find_map(|(b, block)| {
+                    let bad = block.iter().fold(false, |bad, v| bad | !v.is_finite());
+                    bad.then(|| 4096 * b + block.iter().position(|v| !v.is_finite()).unwrap_or(0))
+                })
+            },
+        ),
+        None => values.iter().position(|v| !v.is_finite()),
+    };
+    match first {
         Some(index) => Err(Error::NonFinite { what, index }),
         None => Ok(()),
     }
@@ -200,5 +214,27 @@ impl LabelElem for f32 {
 impl Labels for Targets {
     fn to_targets(&self) -> Result<Targets> {
         Ok(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_finite_reports_the_first_bad_value_in_any_block_or_layout() {
+        let mut x = Array2::<f32>::ones((10, 2000));
+        assert!(check_finite("input", x.view()).is_ok());
+        x[[4, 1500]] = f32::INFINITY; // flat 9500, in the third block of 4096
+        x[[7, 3]] = f32::NAN;
+        let first = |v: ArrayView2<f32>| match check_finite("input", v) {
+            Err(Error::NonFinite { index, .. }) => index,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(first(x.view()), 9500);
+        x[[2, 48]] = f32::NEG_INFINITY; // flat 4048, in the first block
+        assert_eq!(first(x.view()), 4048);
+        // A transposed view goes element by element, in its own order.
+        assert_eq!(first(x.t()), 3 * 10 + 7);
     }
 }
