@@ -5,8 +5,10 @@
 //! Element `(i, p)` of `A` lies at `rows[i] + segments[p / seg_len] + (p % seg_len)·step` in
 //! `data`. The AVX-512 kernel is that of `avx512.rs` with this addressing: each element of
 //! `C` is one sequential sum of fused multiply-adds over `p`, in order, from zero, which is
-//! also what `avx512::gemm` and the `gemm` crate compute for the patch matrix written out, so
-//! reading the patches in place changes no bit of the result. `B`'s rows are taken a block
+//! also what `avx512::gemm` computes for the patch matrix written out, so reading the patches
+//! in place changes no bit of the result (the tests check it against the written-out product;
+//! the `gemm` crate, used without AVX-512, gave the same bits on the machines measured, but
+//! nothing promises that). `B`'s rows are taken a block
 //! at a time, a block small enough to stay in the L1 cache while every row tile uses it; a
 //! tile's sums are stored in `C` between blocks and reloaded, which rounds nothing (the
 //! chain of multiply-adds goes on exactly as in registers).
