@@ -4,7 +4,7 @@
 mod common;
 
 use common::bands;
-use common::threads::assert_same_weights_at_any_thread_count;
+use common::threads::{assert_same_weights_at_any_thread_count, two_epochs};
 use ndarray::{Array2, Array4, Axis};
 use neurust_nn::{
     ActivationLayer, BatchNormalization, Conv2D, Dense, Flatten, Input, MaxPooling2D, Sequential,
@@ -80,15 +80,7 @@ fn same_seed_gives_bit_identical_weights_at_any_thread_count() {
         "same_seed_gives_bit_identical_weights_at_any_thread_count",
         || {
             let (x, y) = bands(90, 4);
-            let mut m = convnet(5, [10, 10, 2], 3);
-            m.fit(&x, &y)
-                .epochs(2)
-                .batch_size(40)
-                .verbose(0)
-                .seed(6)
-                .run()
-                .unwrap();
-            m
+            two_epochs(convnet(5, [10, 10, 2], 3), &x, &y)
         },
     );
 }

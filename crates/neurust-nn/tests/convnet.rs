@@ -5,7 +5,7 @@
 mod common;
 
 use common::message;
-use common::threads::assert_same_weights_at_any_thread_count;
+use common::threads::{assert_same_weights_at_any_thread_count, two_epochs};
 use ndarray::{Array1, Array2, Array3, Array4, Axis};
 use neurust_nn::{
     AveragePooling2D, Conv2D, Dense, Dropout, Flatten, GlobalAveragePooling2D, Input, MaxPooling2D,
@@ -132,16 +132,7 @@ fn same_seed_gives_bit_identical_weights_at_any_thread_count() {
         "same_seed_gives_bit_identical_weights_at_any_thread_count",
         || {
             let (x, y) = stripes(96, 4);
-            let y = to_categorical(&y, 3).unwrap();
-            let mut m = small(5);
-            m.fit(&x, &y)
-                .epochs(2)
-                .batch_size(40)
-                .verbose(0)
-                .seed(6)
-                .run()
-                .unwrap();
-            m
+            two_epochs(small(5), &x, &to_categorical(&y, 3).unwrap())
         },
     );
 }

@@ -1,6 +1,7 @@
 //! Bit-identical training at any thread count: the thread team's size is fixed per process,
 //! so the test binary runs itself again with other `NEURUST_NUM_THREADS`.
 
+use ndarray::{Array2, Array4};
 use neurust_nn::Sequential;
 
 /// Runs `train` here and, through this test binary, in child processes with 1, 2 and 3
@@ -35,4 +36,17 @@ pub fn assert_same_weights_at_any_thread_count(test: &str, train: impl Fn() -> S
     for threads in ["1", "2", "3"] {
         assert!(run(threads) == here, "{threads} threads gave other weights");
     }
+}
+
+/// Two quiet epochs of batches of 40 from seed 6: the training the convnet tests repeat at
+/// each thread count.
+pub fn two_epochs(mut m: Sequential, x: &Array4<f32>, y: &Array2<f32>) -> Sequential {
+    m.fit(x, y)
+        .epochs(2)
+        .batch_size(40)
+        .verbose(0)
+        .seed(6)
+        .run()
+        .unwrap();
+    m
 }
