@@ -4,8 +4,8 @@
 //! A shuffled batch's rows lie anywhere in a training set far larger than the caches, so
 //! nearly every row also misses the TLB, and the page-table walk waits on memory too once a
 //! step's arithmetic has pushed the tables out of the caches. On Linux, `fit` therefore copies
-//! the training rows once into memory it asks the OS to back with 2 MiB pages (Keras copies
-//! a NumPy array into a tensor too): one TLB entry then covers 2 MiB instead of 4 KiB.
+//! the training rows once into memory it asks the OS to back with 2 MiB pages: one TLB entry
+//! then covers 2 MiB instead of 4 KiB. The copy lives for one `fit` call.
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, CowArray, Ix2, s};
 
