@@ -8,10 +8,10 @@
 //! also what `avx512::gemm` computes for the patch matrix written out, so reading the patches
 //! in place changes no bit of the result (the tests check it against the written-out product;
 //! the `gemm` crate, used without AVX-512, gave the same bits on the machines measured, but
-//! nothing promises that). `B`'s rows are taken a block
-//! at a time, a block small enough to stay in the L1 cache while every row tile uses it; a
-//! tile's sums are stored in `C` between blocks and reloaded, which rounds nothing (the
-//! chain of multiply-adds goes on exactly as in registers).
+//! nothing promises that). `B`'s rows are taken a block at a time, a block small enough to
+//! stay in the L1 cache while every row tile uses it; a tile's sums are stored in `C` between
+//! blocks and reloaded, which rounds nothing (the chain of multiply-adds goes on exactly as in
+//! registers).
 
 use std::arch::x86_64::*;
 

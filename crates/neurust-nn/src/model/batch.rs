@@ -20,7 +20,7 @@ const COPY_MAX_BYTES: usize = 2 << 30;
 /// The first `rows` rows of `x`, copied to huge-page-backed memory where that helps and the
 /// OS allows it, else `x` itself.
 pub(super) fn training_rows(x: ArrayView2<f32>, rows: usize) -> CowArray<f32, Ix2> {
-    let x = x.slice_move(ndarray::s![..rows, ..]);
+    let x = x.slice_move(s![..rows, ..]);
     let bytes = x.len() * size_of::<f32>();
     if !(COPY_MIN_BYTES..=COPY_MAX_BYTES).contains(&bytes) || !x.is_standard_layout() {
         return x.into();

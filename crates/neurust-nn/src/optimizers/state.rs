@@ -89,11 +89,7 @@ impl OptimizerState {
         let parts = matrix.map_or(parts, |m| m.parts());
         let (p, state) = (SharedMut::new(p), SharedMut::new(state.as_mut_slice()));
         parallel::run_parts(parts, &|part| {
-            let runs = match matrix {
-                Some(m) => block_runs(m.block(part), cols),
-                None => vec![split_range(len, part, parts, 16)],
-            };
-            for r in runs {
+            let update = |r: Range<usize>| {
                 // SAFETY: the parts' runs are disjoint ranges of the values and of every slot.
                 let s = [0, 1, 2].map(|k| {
                     if k < slots {
@@ -104,20 +100,26 @@ impl OptimizerState {
                 });
                 let p = unsafe { p.range(r.clone()) };
                 config.update(alpha, Update { p, g: &g[r], s });
+            };
+            match matrix {
+                Some(m) => for_each_run(m.block(part), cols, update),
+                None => update(split_range(len, part, parts, 16)),
             }
         });
     }
 }
 
-/// The runs of contiguous elements of a row-major block of a matrix with `cols` columns: one
-/// run when the block spans whole rows.
-fn block_runs((rows, c): (Range<usize>, Range<usize>), cols: usize) -> Vec<Range<usize>> {
-    if c.is_empty() || rows.is_empty() {
-        Vec::new()
-    } else if c.len() == cols {
-        std::iter::once(rows.start * cols..rows.end * cols).collect()
+/// Calls `f` on each run of contiguous elements of a row-major block of a matrix with `cols`
+/// columns: one run when the block spans whole rows (a run may be empty).
+fn for_each_run(
+    (rows, c): (Range<usize>, Range<usize>),
+    cols: usize,
+    mut f: impl FnMut(Range<usize>),
+) {
+    if c.len() == cols {
+        f(rows.start * cols..rows.end * cols);
     } else {
-        rows.map(|r| r * cols + c.start..r * cols + c.end).collect()
+        rows.for_each(|r| f(r * cols + c.start..r * cols + c.end));
     }
 }
 

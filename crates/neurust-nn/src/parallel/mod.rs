@@ -9,8 +9,8 @@
 //!
 //! Each thread first claims its *home* part (the caller part 0, worker `i` part `i`), so a job
 //! split the same way as the one before finds its data in the cache of the core that last
-//! touched it: a layer's forward product, its weight gradient and the optimizer's update of
-//! those weights all split the kernel by the same columns.
+//! touched it: a Dense layer's forward product, its weight gradient and the optimizer's update
+//! of those weights all split the kernel into the same blocks (`linalg::Partition`).
 
 use std::cell::{Cell, UnsafeCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
