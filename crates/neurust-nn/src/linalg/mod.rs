@@ -2,17 +2,25 @@
 //! product and then its own epilogue (bias, activation) while the block is still in cache: by
 //! output columns ([`gemm_cols`]), or by the blocks of a Dense kernel that stay with one core
 //! ([`panels`]). Products whose `B` and `C` have contiguous rows run on the AVX-512 kernel of
-//! [`avx512`] where the processor has it, others on the `gemm` crate.
+//! [`avx512`] where the processor has it, others on the `gemm` crate. On that kernel a Dense
+//! layer's products leave out the inputs that are zero in every sample ([`skip`], on the
+//! kernel with listed lines of [`listed`]), which changes no bit.
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
 pub mod epilogue;
 #[cfg(target_arch = "x86_64")]
 mod gathered;
+#[cfg(target_arch = "x86_64")]
+mod listed;
 mod panels;
 #[cfg(test)]
 mod panels_tests;
 mod shared_blocks;
+#[cfg(target_arch = "x86_64")]
+mod skip;
+#[cfg(all(test, target_arch = "x86_64"))]
+mod skip_tests;
 #[cfg(test)]
 mod tests;
 

@@ -126,7 +126,7 @@ pub fn gemm_panels<E>(
                 a.slice(s![.., rows.clone()]),
                 b.slice(s![rows, cols.clone()]),
             );
-            gemm_serial(a, b, block.view_mut(), false);
+            product_skipping_steps(a, b, block.view_mut());
             if split.panels == 1 {
                 epilogue(cols, block);
             }
@@ -154,6 +154,26 @@ pub fn gemm_blocks(a: ArrayView2<f32>, b: ArrayView2<f32>, c: ArrayViewMut2<f32>
         }
         // SAFETY: the parts' blocks are disjoint.
         let block = unsafe { out.block(rows.clone(), cols.clone()) };
-        gemm_serial(a.slice(s![rows, ..]), b.slice(s![.., cols]), block, false);
+        product_skipping_rows(a.slice(s![rows, ..]), b.slice(s![.., cols]), block);
     });
+}
+
+/// `c = a·b` on this thread, leaving out the columns of `a` that are zero throughout where
+/// that applies (see `skip`: the result is the same).
+fn product_skipping_steps(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<f32>) {
+    #[cfg(target_arch = "x86_64")]
+    if super::skip::gemm_skipping_steps(a, b, c.view_mut()) {
+        return;
+    }
+    gemm_serial(a, b, c, false);
+}
+
+/// `c = a·b` on this thread, the rows of `a` that are zero throughout giving zero rows of `c`
+/// without a product where that applies (see `skip`: the result is the same).
+fn product_skipping_rows(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<f32>) {
+    #[cfg(target_arch = "x86_64")]
+    if super::skip::gemm_skipping_rows(a, b, c.view_mut()) {
+        return;
+    }
+    gemm_serial(a, b, c, false);
 }

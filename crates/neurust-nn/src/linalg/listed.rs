@@ -1,0 +1,173 @@
+//! The AVX-512 kernel of [`avx512`](super::avx512) with a list in place of a range: either the
+//! steps `p` of the sums are listed (`C = A[:, P]·B[P, :]`, the columns of `A` and rows of `B`
+//! in `P`), or the rows of `A` and `C` are (`C[I, :] = A[I, :]·B`, other rows untouched).
+//! Tiles, loads and the order of each element's multiply-adds are those of `avx512::gemm`, so
+//! a listed product is the plain one with the unlisted terms or rows left out.
+
+use std::arch::x86_64::*;
+
+/// `C` is `R` rows × `16·V` columns per tile; as in `avx512`.
+const TILE_ROWS: usize = 8;
+const TILE_COLS: usize = 48;
+
+/// Which lines the product visits.
+#[derive(Clone, Copy)]
+pub enum Lines<'a> {
+    /// The steps `p` of every sum, ascending; every row.
+    Steps(&'a [u32]),
+    /// The rows `i` of `A` and `C`, with every step `p < k`.
+    Rows(&'a [u32], usize),
+}
+
+/// Raw operands: `A[i, p]` at `a + i·a_rows + p·a_cols`, `B[p, j]` at `b + p·b_rows + j`,
+/// `C[i, j]` at `c + i·c_rows + j`; `m` rows (for [`Lines::Steps`]) and `n` columns.
+#[derive(Clone, Copy)]
+pub struct Operands {
+    pub m: usize,
+    pub n: usize,
+    pub a: *const f32,
+    pub a_rows: isize,
+    pub a_cols: isize,
+    pub b: *const f32,
+    pub b_rows: isize,
+    pub c: *mut f32,
+    pub c_rows: isize,
+}
+
+/// `C = A·B` over the listed lines, overwriting the rows of `C` it computes.
+///
+/// # Safety
+/// The processor has AVX-512F; every listed line is inside the operands, every address the
+/// strides describe for them lies in a live allocation, and `C` overlaps neither `A` nor `B`.
+#[target_feature(enable = "avx512f")]
+pub unsafe fn gemm(op: &Operands, lines: Lines) {
+    let rows = match lines {
+        Lines::Steps(_) => op.m,
+        Lines::Rows(list, _) => list.len(),
+    };
+    let mut j = 0;
+    while j < op.n {
+        let left = op.n - j;
+        let width = if left > TILE_COLS && left < 2 * TILE_COLS {
+            left.div_ceil(32) * 16
+        } else {
+            left.min(TILE_COLS)
+        };
+        let vectors = width.div_ceil(16);
+        let tail = width - 16 * (vectors - 1);
+        let mask: __mmask16 = if tail == 16 { 0xFFFF } else { (1 << tail) - 1 };
+        let mut i = 0;
+        while i < rows {
+            let r = match rows - i {
+                8.. => TILE_ROWS,
+                4..=7 => 4,
+                _ => 1,
+            };
+            // SAFETY: the tile lies inside the product (the caller's contract).
+            unsafe {
+                match (r, vectors) {
+                    (8, 3) => tile::<8, 3>(op, lines, i, j, mask),
+                    (8, 2) => tile::<8, 2>(op, lines, i, j, mask),
+                    (8, _) => tile::<8, 1>(op, lines, i, j, mask),
+                    (4, 3) => tile::<4, 3>(op, lines, i, j, mask),
+                    (4, 2) => tile::<4, 2>(op, lines, i, j, mask),
+                    (4, _) => tile::<4, 1>(op, lines, i, j, mask),
+                    (_, 3) => tile::<1, 3>(op, lines, i, j, mask),
+                    (_, 2) => tile::<1, 2>(op, lines, i, j, mask),
+                    _ => tile::<1, 1>(op, lines, i, j, mask),
+                }
+            }
+            i += r;
+        }
+        j += width;
+    }
+}
+
+/// The `R × 16V` tile of the `i`-th to `(i+R-1)`-th visited rows at column `j`.
+#[inline(always)]
+unsafe fn tile<const R: usize, const V: usize>(
+    op: &Operands,
+    lines: Lines,
+    i: usize,
+    j: usize,
+    mask: __mmask16,
+) {
+    // SAFETY (whole body): addresses stay inside the operands (see `gemm`); the masked loads
+    // and stores touch only the lanes of columns below `n`.
+    unsafe {
+        let row = |r: usize| match lines {
+            Lines::Steps(_) => (i + r) as isize,
+            Lines::Rows(list, _) => list[i + r] as isize,
+        };
+        let a: [*const f32; R] = std::array::from_fn(|r| op.a.offset(row(r) * op.a_rows));
+        let lanes = |v: usize| if v + 1 == V { mask } else { 0xFFFF };
+        let acc = sums::<R, V>(op, lines, &a, j, lanes);
+        for (r, acc) in acc.iter().enumerate() {
+            let c = op.c.offset(row(r) * op.c_rows).add(j);
+            for (v, &sum) in acc.iter().enumerate() {
+                _mm512_mask_storeu_ps(c.add(16 * v), lanes(v), sum);
+            }
+        }
+    }
+}
+
+/// How many steps ahead the rows of `B` that a listed sum will use are prefetched: the list
+/// jumps, so the processor's own prefetchers do not foresee them.
+const AHEAD: usize = 8;
+
+/// The tile's sums over the visited steps, with `A`'s rows at `a`.
+#[inline(always)]
+unsafe fn sums<const R: usize, const V: usize>(
+    op: &Operands,
+    lines: Lines,
+    a: &[*const f32; R],
+    j: usize,
+    lanes: impl Fn(usize) -> __mmask16 + Copy,
+) -> [[__m512; V]; R] {
+    // SAFETY (whole body): as in `tile`; a prefetch of any address is harmless.
+    unsafe {
+        let mut acc = [[_mm512_setzero_ps(); V]; R];
+        match lines {
+            Lines::Steps(list) => {
+                for (t, &p) in list.iter().enumerate() {
+                    if let Some(&ahead) = list.get(t + AHEAD) {
+                        let b =
+                            op.b.wrapping_offset(ahead as isize * op.b_rows + j as isize);
+                        for v in 0..V {
+                            _mm_prefetch::<_MM_HINT_T0>(b.wrapping_add(16 * v).cast());
+                        }
+                    }
+                    step(op, a, j, lanes, p as isize, &mut acc);
+                }
+            }
+            Lines::Rows(_, k) => (0..k as isize).for_each(|p| step(op, a, j, lanes, p, &mut acc)),
+        }
+        acc
+    }
+}
+
+/// Adds step `p`'s products to the tile's sums.
+#[inline(always)]
+unsafe fn step<const R: usize, const V: usize>(
+    op: &Operands,
+    a: &[*const f32; R],
+    j: usize,
+    lanes: impl Fn(usize) -> __mmask16,
+    p: isize,
+    acc: &mut [[__m512; V]; R],
+) {
+    // SAFETY (whole body): as in `tile`.
+    unsafe {
+        let b = op.b.offset(p * op.b_rows).add(j);
+        let mut bv = [_mm512_setzero_ps(); V];
+        for (v, slot) in bv.iter_mut().enumerate() {
+            *slot = _mm512_maskz_loadu_ps(lanes(v), b.add(16 * v));
+        }
+        for (acc, a) in acc.iter_mut().zip(a) {
+            let x = _mm512_set1_ps(*a.offset(p * op.a_cols));
+            for (slot, &bv) in acc.iter_mut().zip(&bv) {
+                *slot = _mm512_fmadd_ps(x, bv, *slot);
+            }
+        }
+    }
+}
