@@ -18,6 +18,11 @@ pub struct Coefficients {
 /// `m += (g-m)c1`, `v += (g²-v)c2` (each flushed to zero below the normal range), then
 /// `p -= α·m/(sqrt(v)+ε)`, for equally long slices.
 ///
+/// A vector whose `g`, `m` and `v` are all zero (a pixel no image has lit, whose weights never
+/// had a gradient) is left as it is, without its `sqrt` and division, which are what the
+/// update waits on: with `α` finite and `ε > 0` its update is `m = v = 0` and `p -= 0/ε`,
+/// which changes no bit (the moments are never −0: they start at +0 and a flush gives +0).
+///
 /// # Safety
 /// [`has_avx512`](crate::simd::has_avx512) returned true.
 #[target_feature(enable = "avx512f")]
@@ -27,6 +32,8 @@ pub unsafe fn update(k: Coefficients, p: &mut [f32], g: &[f32], m: &mut [f32], v
     let (c1, c2) = (_mm512_set1_ps(k.c1), _mm512_set1_ps(k.c2));
     let (alpha, eps) = (_mm512_set1_ps(k.alpha), _mm512_set1_ps(k.eps));
     let tiny = _mm512_set1_ps(f32::MIN_POSITIVE);
+    let zero = _mm512_setzero_ps();
+    let may_skip = k.alpha.is_finite() && k.eps > 0.0;
     let mut i = 0;
     while i < n {
         let lanes = n - i;
@@ -40,6 +47,13 @@ pub unsafe fn update(k: Coefficients, p: &mut [f32], g: &[f32], m: &mut [f32], v
             let gv = _mm512_maskz_loadu_ps(mask, g.as_ptr().add(i));
             let mut mv = _mm512_maskz_loadu_ps(mask, m.as_ptr().add(i));
             let mut vv = _mm512_maskz_loadu_ps(mask, v.as_ptr().add(i));
+            let lit = _mm512_cmp_ps_mask::<_CMP_NEQ_UQ>(gv, zero)
+                | _mm512_cmp_ps_mask::<_CMP_NEQ_UQ>(mv, zero)
+                | _mm512_cmp_ps_mask::<_CMP_NEQ_UQ>(vv, zero);
+            if may_skip && lit == 0 {
+                i += 16;
+                continue;
+            }
             let pv = _mm512_maskz_loadu_ps(mask, p.as_ptr().add(i));
             // The scalar formulas' operations in their order (no fused multiply-adds), so the
             // results equal the portable loop's bit for bit.
