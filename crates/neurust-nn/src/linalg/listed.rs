@@ -1,8 +1,9 @@
 //! The AVX-512 kernel of [`avx512`](super::avx512) with a list in place of a range: either the
 //! steps `p` of the sums are listed (`C = A[:, P]·B[P, :]`, the columns of `A` and rows of `B`
 //! in `P`), or the rows of `A` and `C` are (`C[I, :] = A[I, :]·B`, other rows untouched).
-//! Tiles, loads and the order of each element's multiply-adds are those of `avx512::gemm`, so
-//! a listed product is the plain one with the unlisted terms or rows left out.
+//! The tiles are those of `avx512::gemm`, and each element of `C` is the same chain of fused
+//! multiply-adds from +0, over the visited steps in order: a listed product is the plain one
+//! with the unlisted terms or rows left out.
 
 use std::arch::x86_64::*;
 

@@ -88,7 +88,7 @@ fn applies(m: usize, k: usize, b: ArrayView2<f32>, c: ArrayView2<f32>) -> bool {
 /// than one row in [`MIN_SKIPPED_SHARE`] is zero throughout.
 fn nonzero_lines(lines: ArrayView2<f32>) -> Option<Vec<u32>> {
     let mut lit = vec![false; lines.nrows()];
-    // Walk the view along its contiguous axis.
+    // One pass per column: the callers' columns are the batch's samples, each contiguous.
     crate::simd::widest(
         #[inline(always)]
         || {
