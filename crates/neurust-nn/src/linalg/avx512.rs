@@ -44,17 +44,7 @@ pub struct Operands {
 pub unsafe fn gemm(op: &Operands) {
     let mut j = 0;
     while j < op.n {
-        // 64 columns left run as 32 + 32 rather than 48 + a 16-column tile, whose one vector
-        // per step leaves the loads, not the multiply-adds, as the bottleneck.
-        let left = op.n - j;
-        let width = if left > TILE_COLS && left < 2 * TILE_COLS {
-            left.div_ceil(32) * 16
-        } else {
-            left.min(TILE_COLS)
-        };
-        let vectors = width.div_ceil(16);
-        let tail = width - 16 * (vectors - 1);
-        let mask: __mmask16 = if tail == 16 { 0xFFFF } else { (1 << tail) - 1 };
+        let (width, vectors, mask) = column_tile(op.n - j);
         let mut i = 0;
         while i < op.m {
             let rows = (op.m - i).min(TILE_ROWS);
@@ -80,6 +70,22 @@ pub unsafe fn gemm(op: &Operands) {
         }
         j += width;
     }
+}
+
+/// The next tile's columns when `left` columns are left: its width, its vectors of 16 and
+/// the valid lanes of its last vector. 64 columns left run as 32 + 32 rather than 48 + a
+/// 16-column tile, whose one vector per step leaves the loads, not the multiply-adds, as the
+/// bottleneck.
+pub(super) fn column_tile(left: usize) -> (usize, usize, __mmask16) {
+    let width = if left > TILE_COLS && left < 2 * TILE_COLS {
+        left.div_ceil(32) * 16
+    } else {
+        left.min(TILE_COLS)
+    };
+    let vectors = width.div_ceil(16);
+    let tail = width - 16 * (vectors - 1);
+    let mask = if tail == 16 { 0xFFFF } else { (1 << tail) - 1 };
+    (width, vectors, mask)
 }
 
 /// One `R × 16V` tile of `C` at row `i`, column `j`; `mask` selects the valid lanes of the

@@ -7,9 +7,10 @@
 
 use std::arch::x86_64::*;
 
-/// `C` is `R` rows × `16·V` columns per tile; as in `avx512`.
+use super::avx512::{Operands, column_tile};
+
+/// Rows of a tile, as in `avx512` (whose column tiles these are too).
 const TILE_ROWS: usize = 8;
-const TILE_COLS: usize = 48;
 
 /// Which lines the product visits.
 #[derive(Clone, Copy)]
@@ -17,46 +18,24 @@ pub enum Lines<'a> {
     /// The steps `p` of every sum, ascending; every row.
     Steps(&'a [u32]),
     /// The rows `i` of `A` and `C`, with every step `p < k`.
-    Rows(&'a [u32], usize),
+    Rows(&'a [u32]),
 }
 
-/// Raw operands: `A[i, p]` at `a + i·a_rows + p·a_cols`, `B[p, j]` at `b + p·b_rows + j`,
-/// `C[i, j]` at `c + i·c_rows + j`; `m` rows (for [`Lines::Steps`]) and `n` columns.
-#[derive(Clone, Copy)]
-pub struct Operands {
-    pub m: usize,
-    pub n: usize,
-    pub a: *const f32,
-    pub a_rows: isize,
-    pub a_cols: isize,
-    pub b: *const f32,
-    pub b_rows: isize,
-    pub c: *mut f32,
-    pub c_rows: isize,
-}
-
-/// `C = A·B` over the listed lines, overwriting the rows of `C` it computes.
+/// `C = A·B` over the listed lines, overwriting the rows of `C` it computes (`accumulate` is
+/// not supported).
 ///
 /// # Safety
-/// The processor has AVX-512F; every listed line is inside the operands, every address the
-/// strides describe for them lies in a live allocation, and `C` overlaps neither `A` nor `B`.
+/// As for [`avx512::gemm`](super::avx512::gemm), and every listed line is inside the operands.
 #[target_feature(enable = "avx512f")]
 pub unsafe fn gemm(op: &Operands, lines: Lines) {
+    assert!(!op.accumulate, "a listed product overwrites");
     let rows = match lines {
         Lines::Steps(_) => op.m,
-        Lines::Rows(list, _) => list.len(),
+        Lines::Rows(list) => list.len(),
     };
     let mut j = 0;
     while j < op.n {
-        let left = op.n - j;
-        let width = if left > TILE_COLS && left < 2 * TILE_COLS {
-            left.div_ceil(32) * 16
-        } else {
-            left.min(TILE_COLS)
-        };
-        let vectors = width.div_ceil(16);
-        let tail = width - 16 * (vectors - 1);
-        let mask: __mmask16 = if tail == 16 { 0xFFFF } else { (1 << tail) - 1 };
+        let (width, vectors, mask) = column_tile(op.n - j);
         let mut i = 0;
         while i < rows {
             let r = match rows - i {
@@ -98,7 +77,7 @@ unsafe fn tile<const R: usize, const V: usize>(
     unsafe {
         let row = |r: usize| match lines {
             Lines::Steps(_) => (i + r) as isize,
-            Lines::Rows(list, _) => list[i + r] as isize,
+            Lines::Rows(list) => list[i + r] as isize,
         };
         let a: [*const f32; R] = std::array::from_fn(|r| op.a.offset(row(r) * op.a_rows));
         let lanes = |v: usize| if v + 1 == V { mask } else { 0xFFFF };
@@ -141,7 +120,7 @@ unsafe fn sums<const R: usize, const V: usize>(
                     step(op, a, j, lanes, p as isize, &mut acc);
                 }
             }
-            Lines::Rows(_, k) => (0..k as isize).for_each(|p| step(op, a, j, lanes, p, &mut acc)),
+            Lines::Rows(_) => (0..op.k as isize).for_each(|p| step(op, a, j, lanes, p, &mut acc)),
         }
         acc
     }

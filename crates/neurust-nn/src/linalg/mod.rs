@@ -69,7 +69,7 @@ pub fn gemm_serial(
     let (sa, sb) = (a.strides(), b.strides());
     let sc = [c.strides()[0], c.strides()[1]];
     #[cfg(target_arch = "x86_64")]
-    if kernel_runs() && m.min(k) <= SKINNY && (sb[1] == 1 || n == 1) && (sc[1] == 1 || n == 1) {
+    if on_kernel(m, k, n, sb[1], sc[1]) {
         let op = avx512::Operands {
             m,
             k,
@@ -89,6 +89,13 @@ pub fn gemm_serial(
         return;
     }
     gemm_crate(a, b, c, accumulate);
+}
+
+/// Whether an `m × k × n` product whose `B` and `C` have these column strides runs on the
+/// AVX-512 kernel in [`gemm_serial`] (and so on the listed kernel where `skip` applies).
+#[cfg(target_arch = "x86_64")]
+fn on_kernel(m: usize, k: usize, n: usize, b_cols: isize, c_cols: isize) -> bool {
+    kernel_runs() && m.min(k) <= SKINNY && (b_cols == 1 || n == 1) && (c_cols == 1 || n == 1)
 }
 
 /// Whether the AVX-512 kernel runs (`NEURUST_GEMM=crate` forces the `gemm` crate).

@@ -13,8 +13,9 @@
 
 use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 
-use super::listed::{self, Lines, Operands};
-use super::{SKINNY, kernel_runs};
+use super::avx512::Operands;
+use super::listed::{self, Lines};
+use super::on_kernel;
 
 /// Narrower products are not worth the scan for zero lines (it costs about `1/n` of the
 /// product).
@@ -32,7 +33,6 @@ pub fn gemm_skipping_steps(
     mut c: ArrayViewMut2<f32>,
 ) -> bool {
     let (m, k) = a.dim();
-    let n = b.ncols();
     if !applies(m, k, b, c.view()) {
         return false;
     }
@@ -42,7 +42,7 @@ pub fn gemm_skipping_steps(
     if !steps_between(&steps, k).all(|gap| all_finite(b.slice(ndarray::s![gap, ..]))) {
         return false;
     }
-    let op = operands(a, b, c.view_mut(), m, n);
+    let op = operands(a, b, c.view_mut());
     // SAFETY: `applies` checked the processor and the strides; the listed steps are below
     // `k`, and the views are live, of the checked shapes, with `c` borrowed mutably.
     unsafe { listed::gemm(&op, Lines::Steps(&steps)) };
@@ -57,7 +57,6 @@ pub fn gemm_skipping_rows(
     mut c: ArrayViewMut2<f32>,
 ) -> bool {
     let (m, k) = a.dim();
-    let n = b.ncols();
     if !applies(m, k, b, c.view()) || !all_finite(b) {
         return false;
     }
@@ -67,21 +66,18 @@ pub fn gemm_skipping_rows(
     for gap in steps_between(&rows, m) {
         c.slice_mut(ndarray::s![gap, ..]).fill(0.0);
     }
-    let op = operands(a, b, c.view_mut(), m, n);
+    let op = operands(a, b, c.view_mut());
     // SAFETY: as in `gemm_skipping_steps`; the listed rows are below `m`.
-    unsafe { listed::gemm(&op, Lines::Rows(&rows, k)) };
+    unsafe { listed::gemm(&op, Lines::Rows(&rows)) };
     true
 }
 
 /// Whether the plain product of these shapes runs on the AVX-512 kernel, and is wide enough.
 fn applies(m: usize, k: usize, b: ArrayView2<f32>, c: ArrayView2<f32>) -> bool {
-    kernel_runs()
-        && m > 0
+    m > 0
         && k > 0
-        && m.min(k) <= SKINNY
         && b.ncols() >= MIN_COLS
-        && b.strides()[1] == 1
-        && c.strides()[1] == 1
+        && on_kernel(m, k, b.ncols(), b.strides()[1], c.strides()[1])
 }
 
 /// The indices of `lines`' rows that hold a non-zero (or NaN) value, or `None` when fewer
@@ -135,17 +131,12 @@ fn steps_between(list: &[u32], len: usize) -> impl Iterator<Item = std::ops::Ran
     starts.zip(ends).filter(|(s, e)| s < e).map(|(s, e)| s..e)
 }
 
-fn operands(
-    a: ArrayView2<f32>,
-    b: ArrayView2<f32>,
-    mut c: ArrayViewMut2<f32>,
-    m: usize,
-    n: usize,
-) -> Operands {
+fn operands(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<f32>) -> Operands {
     let (sa, sb, c_rows) = (a.strides(), b.strides(), c.strides()[0]);
     Operands {
-        m,
-        n,
+        m: a.nrows(),
+        k: a.ncols(),
+        n: b.ncols(),
         a: a.as_ptr(),
         a_rows: sa[0],
         a_cols: sa[1],
@@ -153,5 +144,6 @@ fn operands(
         b_rows: sb[0],
         c: c.as_mut_ptr(),
         c_rows,
+        accumulate: false,
     }
 }
