@@ -4,7 +4,8 @@
 //! ([`panels`]). Products whose `B` and `C` have contiguous rows run on the AVX-512 kernel of
 //! [`avx512`] where the processor has it, others on the `gemm` crate. On that kernel a Dense
 //! layer's products leave out the inputs that are zero in every sample ([`skip`], on the
-//! kernel with listed lines of [`listed`]), which changes no bit.
+//! kernel with listed lines of [`listed`]), which changes no value (at most the sign of a
+//! zero where a product underflows).
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;

@@ -159,7 +159,7 @@ pub fn gemm_blocks(a: ArrayView2<f32>, b: ArrayView2<f32>, c: ArrayViewMut2<f32>
 }
 
 /// `c = a·b` on this thread, leaving out the columns of `a` that are zero throughout where
-/// that applies (see `skip`: the result is the same).
+/// that applies (see `skip`: the same values).
 fn product_skipping_steps(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<f32>) {
     #[cfg(target_arch = "x86_64")]
     if super::skip::gemm_skipping_steps(a, b, c.view_mut()) {
@@ -169,7 +169,7 @@ fn product_skipping_steps(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayVi
 }
 
 /// `c = a·b` on this thread, the rows of `a` that are zero throughout giving zero rows of `c`
-/// without a product where that applies (see `skip`: the result is the same).
+/// without a product where that applies (see `skip`: the same bits).
 fn product_skipping_rows(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<f32>) {
     #[cfg(target_arch = "x86_64")]
     if super::skip::gemm_skipping_rows(a, b, c.view_mut()) {

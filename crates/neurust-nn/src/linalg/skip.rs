@@ -3,13 +3,17 @@
 //! pixels in a batch of 32); in the weight gradient `xᵀ·dz`, the same inputs' rows, which are
 //! zero.
 //!
-//! Leaving them out changes no bit. Each element of `C` is a chain of fused multiply-adds
-//! from +0, and such a chain never holds −0: under round-to-nearest an exact zero sum of
-//! non-zero terms is +0, and +0 + (±0) is +0. A term `0·b` with `b` finite is ±0, so it leaves
-//! the chain as it was, and a row of `C` whose terms are all of that kind is +0 throughout.
-//! With `b` infinite or NaN the term is NaN, so the products check that every value they
-//! would leave out is finite and otherwise compute everything. They apply where the plain
-//! product runs on the AVX-512 kernel, whose order of multiply-adds the listed kernel keeps.
+//! Leaving them out changes no value, and no bit except, where a product underflows, the
+//! sign of a zero. Each element of `C` is a chain of fused multiply-adds from +0. A term
+//! `0·b` with `b` finite is ±0, which leaves a non-zero sum or a +0 sum as it was; under
+//! round-to-nearest an exact zero sum of non-zero terms is +0. So a sum is −0 only after a
+//! result too small for a float came out as −0 (below the subnormal range, or below the
+//! normal range where subnormals are flushed, as in training); a left-out term +0 would then
+//! have made it +0. Adding a layer's bias gives the same bits for either zero unless the bias
+//! is −0 itself. Rows of `C` whose terms are all `0·b` are +0 throughout, exactly. With `b`
+//! infinite or NaN the term is NaN, so the products check that every value they would leave
+//! out is finite and otherwise compute everything. They apply where the plain product runs on
+//! the AVX-512 kernel, whose order of multiply-adds the listed kernel keeps.
 
 use ndarray::{ArrayView2, ArrayViewMut2, Axis};
 

@@ -1,5 +1,5 @@
-//! Leaving out the zero lines of `A` gives the plain product's bits, and is declined where it
-//! would not.
+//! Leaving out the zero lines of `A` gives the plain product's values, and its bits unless a
+//! product underflows; it is declined where a left-out value is not finite or it does not pay.
 
 use ndarray::{Array2, ArrayView2, s};
 
@@ -120,6 +120,47 @@ fn zero_lines_that_meet_a_non_finite_value_are_computed() {
         g.row(0).iter().any(|v| v.is_nan()),
         "a zero input's row meets the NaN"
     );
+}
+
+/// A product too small for a float (below the subnormal range here; below the normal range
+/// where subnormals are flushed) is a zero with the product's sign, so a sum can be −0, and a
+/// left-out term `+0` would have made it +0: the only difference leaving terms out can make
+/// is the sign of such a zero. Every value is still the plain product's.
+#[test]
+fn an_underflowing_product_changes_at_most_the_sign_of_a_zero() {
+    let (m, k, n) = (4, 6, 32);
+    // Step 0 underflows in row 0; steps 1, 3 and 5 are zero throughout.
+    let mut a = Array2::from_shape_fn(
+        (m, k),
+        |(i, p)| if p % 2 == 1 { 0.0 } else { 0.5 + i as f32 },
+    );
+    a[[0, 0]] = 1e-30;
+    let mut b = Array2::from_shape_fn((k, n), |(p, j)| 0.25 + (p + j) as f32 / 64.0);
+    for j in 0..n {
+        b[[0, j]] = -1e-30;
+        b[[2, j]] = -0.0;
+        b[[4, j]] = -0.0;
+    }
+    let mut want = Array2::zeros((m, n));
+    gemm_serial(a.view(), b.view(), want.view_mut(), false);
+    let mut got = Array2::from_elem((m, n), f32::NAN);
+    if !gemm_skipping_steps(a.view(), b.view(), got.view_mut()) {
+        assert!(!kernel_runs(), "the skip applies on the AVX-512 kernel");
+        return;
+    }
+    assert_eq!(got, want, "every value is the plain product's");
+    // Row 0: −1e-60 is −0, and so are its listed terms `0.5·(−0)`; the plain product adds
+    // `0·b` with `b > 0` too, which is +0.
+    assert!(
+        want.row(0).iter().all(|v| v.to_bits() == 0),
+        "the plain sum ends at +0"
+    );
+    assert!(
+        got.row(0)
+            .iter()
+            .all(|v| v.to_bits() == (-0.0f32).to_bits())
+    );
+    assert_eq!(bits(got.slice(s![1.., ..])), bits(want.slice(s![1.., ..])));
 }
 
 /// Dense inputs, narrow products and wide skinny-less shapes take the plain product.
