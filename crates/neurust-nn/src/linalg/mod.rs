@@ -2,10 +2,12 @@
 //! product and then its own epilogue (bias, activation) while the block is still in cache: by
 //! output columns ([`gemm_cols`]), or by the blocks of a Dense kernel that stay with one core
 //! ([`panels`]). Products whose `B` and `C` have contiguous rows run on the AVX-512 kernel of
-//! [`avx512`] where the processor has it, others on the `gemm` crate. On that kernel a Dense
-//! layer's products leave out the inputs that are zero in every sample ([`skip`], on the
-//! kernel with listed lines of [`listed`]), which changes no value (at most the sign of a
-//! zero where a product underflows).
+//! [`avx512`] where the processor has it, others on the `gemm` crate. With AVX-512 a Dense
+//! layer's products leave out zero inputs: each sample's where at most a third of them are
+//! non-zero ([`sparse`], from the lists of [`sparse_rows`]), else, on the plain kernel's
+//! shapes, those zero in every sample ([`skip`], on the kernel with listed lines of
+//! [`listed`]). Neither changes a value (at most the sign of a zero where a product
+//! underflows).
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
@@ -22,6 +24,12 @@ mod shared_blocks;
 mod skip;
 #[cfg(all(test, target_arch = "x86_64"))]
 mod skip_tests;
+#[cfg(target_arch = "x86_64")]
+mod sparse;
+#[cfg(target_arch = "x86_64")]
+mod sparse_rows;
+#[cfg(all(test, target_arch = "x86_64"))]
+mod sparse_tests;
 #[cfg(test)]
 mod tests;
 

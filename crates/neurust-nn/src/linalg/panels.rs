@@ -158,21 +158,27 @@ pub fn gemm_blocks(a: ArrayView2<f32>, b: ArrayView2<f32>, c: ArrayViewMut2<f32>
     });
 }
 
-/// `c = a·b` on this thread, leaving out the columns of `a` that are zero throughout where
-/// that applies (see `skip`: the same values).
+/// `c = a·b` on this thread, leaving out the zero entries of each row of `a` (see `sparse`)
+/// or else the columns of `a` that are zero throughout (see `skip`) where that applies: the
+/// same values.
 fn product_skipping_steps(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<f32>) {
     #[cfg(target_arch = "x86_64")]
-    if super::skip::gemm_skipping_steps(a, b, c.view_mut()) {
+    if super::sparse::gemm_sparse_rows(a, b, c.view_mut())
+        || super::skip::gemm_skipping_steps(a, b, c.view_mut())
+    {
         return;
     }
     gemm_serial(a, b, c, false);
 }
 
-/// `c = a·b` on this thread, the rows of `a` that are zero throughout giving zero rows of `c`
-/// without a product where that applies (see `skip`: the same bits).
+/// `c = a·b` on this thread, leaving out the zero entries of each row of `a` (see `sparse`:
+/// the same values), or else giving the rows of `a` that are zero throughout zero rows of `c`
+/// without a product (see `skip`: the same bits), where that applies.
 fn product_skipping_rows(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<f32>) {
     #[cfg(target_arch = "x86_64")]
-    if super::skip::gemm_skipping_rows(a, b, c.view_mut()) {
+    if super::sparse::gemm_sparse_rows(a, b, c.view_mut())
+        || super::skip::gemm_skipping_rows(a, b, c.view_mut())
+    {
         return;
     }
     gemm_serial(a, b, c, false);

@@ -116,7 +116,7 @@ fn mark<'a>(lit: &mut [bool], values: impl Iterator<Item = &'a f32>) {
 }
 
 /// Whether every value is finite (rows with unit stride checked in vector instructions).
-fn all_finite(values: ArrayView2<f32>) -> bool {
+pub(super) fn all_finite(values: ArrayView2<f32>) -> bool {
     crate::simd::widest(
         #[inline(always)]
         || {

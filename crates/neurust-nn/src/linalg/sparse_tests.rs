@@ -1,0 +1,135 @@
+//! The product from each row's non-zero entries gives the bits of the chain of fused
+//! multiply-adds over every term, and declines where it does not apply.
+
+use ndarray::{Array2, ArrayView2, s};
+
+use super::kernel_runs;
+use super::sparse::gemm_sparse_rows;
+use crate::Rng;
+
+/// Random values of which about `share` are non-zero, the zeros of both signs.
+fn sparse(rows: usize, cols: usize, share: f32, rng: &mut Rng) -> Array2<f32> {
+    Array2::from_shape_fn((rows, cols), |_| {
+        if rng.uniform() < share {
+            rng.uniform_in(-1.0, 1.0)
+        } else if rng.uniform() < 0.5 {
+            -0.0
+        } else {
+            0.0
+        }
+    })
+}
+
+fn random(rows: usize, cols: usize, rng: &mut Rng) -> Array2<f32> {
+    Array2::from_shape_fn((rows, cols), |_| rng.uniform_in(-1.0, 1.0))
+}
+
+/// Each element as one chain of fused multiply-adds from +0 over every step, in order.
+fn chain(a: ArrayView2<f32>, b: ArrayView2<f32>) -> Array2<f32> {
+    Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, j)| {
+        (0..a.ncols()).fold(0.0f32, |sum, p| a[[i, p]].mul_add(b[[p, j]], sum))
+    })
+}
+
+fn bits(x: ArrayView2<f32>) -> Vec<u32> {
+    x.iter().map(|v| v.to_bits()).collect()
+}
+
+/// Shapes with column tiles of every width (256 + 32 + 12, 128 + 64, ...), a single row,
+/// blank rows, and more rows than a batch.
+const SHAPES: [(usize, usize, usize); 6] = [
+    (32, 392, 256),
+    (7, 100, 300),
+    (1, 64, 64),
+    (20, 33, 192),
+    (5, 40, 79),
+    (300, 392, 96),
+];
+
+#[test]
+fn a_sparse_product_gives_the_bits_of_the_full_chain() {
+    let mut rng = Rng::new(31);
+    for (m, k, n) in SHAPES {
+        let mut a = sparse(m, k, 0.2, &mut rng);
+        a.row_mut(m / 2).fill(0.0);
+        let b = random(k, n, &mut rng);
+        let mut got = Array2::from_elem((m, n), f32::NAN);
+        let done = gemm_sparse_rows(a.view(), b.view(), got.view_mut());
+        assert_eq!(done, kernel_runs(), "{m}×{k}×{n}");
+        if done {
+            assert_eq!(bits(got.view()), bits(chain(a.view(), b.view()).view()));
+            assert!(
+                got.row(m / 2).iter().all(|v| v.to_bits() == 0),
+                "a blank row is +0"
+            );
+        }
+    }
+}
+
+/// The weight gradient `xᵀ·dz`: the rows of `xᵀ` are strided, its columns contiguous.
+#[test]
+fn a_transposed_sparse_product_gives_the_bits_of_the_full_chain() {
+    let mut rng = Rng::new(32);
+    for (batch, inputs, units) in [(32, 392, 256), (9, 50, 64), (1, 70, 100)] {
+        let mut x = sparse(batch, inputs, 0.2, &mut rng);
+        x.column_mut(3).fill(0.0);
+        let dz = random(batch, units, &mut rng);
+        let mut got = Array2::from_elem((inputs, units), f32::NAN);
+        let done = gemm_sparse_rows(x.t(), dz.view(), got.view_mut());
+        assert_eq!(done, kernel_runs(), "{batch}×{inputs}×{units}");
+        if done {
+            assert_eq!(bits(got.view()), bits(chain(x.t(), dz.view()).view()));
+            assert!(got.row(3).iter().all(|v| v.to_bits() == 0));
+        }
+    }
+}
+
+/// NaN is not zero: its terms are computed, as in the full product.
+#[test]
+fn a_nan_entry_is_an_entry() {
+    let mut rng = Rng::new(33);
+    let mut a = sparse(8, 64, 0.1, &mut rng);
+    a[[2, 7]] = f32::NAN;
+    let b = random(64, 64, &mut rng);
+    let mut c = Array2::zeros((8, 64));
+    let done = gemm_sparse_rows(a.view(), b.view(), c.view_mut());
+    assert_eq!(done, kernel_runs());
+    if done {
+        assert!(c.row(2).iter().all(|v| v.is_nan()));
+        assert!(c.row(3).iter().all(|v| v.is_finite()));
+    }
+}
+
+/// Declined, doing nothing: too many entries, too few columns, a value of `B` that is not
+/// finite (a left-out `0·∞` would be NaN), rows of `B` that are not contiguous.
+#[test]
+fn a_sparse_product_is_declined_where_it_does_not_apply() {
+    let mut rng = Rng::new(34);
+    let b = random(392, 256, &mut rng);
+    let untouched = |c: &Array2<f32>| c.iter().all(|v| v.is_nan());
+    let mut c = Array2::from_elem((32, 256), f32::NAN);
+    let dense = sparse(32, 392, 0.4, &mut rng);
+    assert!(!gemm_sparse_rows(dense.view(), b.view(), c.view_mut()));
+    assert!(untouched(&c));
+
+    let a = sparse(32, 392, 0.2, &mut rng);
+    let mut narrow = Array2::from_elem((32, 48), f32::NAN);
+    let b_narrow = b.slice(s![.., ..48]);
+    assert!(!gemm_sparse_rows(a.view(), b_narrow, narrow.view_mut()));
+    assert!(untouched(&narrow));
+
+    let mut infinite = b.clone();
+    infinite[[390, 3]] = f32::INFINITY;
+    assert!(!gemm_sparse_rows(a.view(), infinite.view(), c.view_mut()));
+    assert!(untouched(&c));
+
+    let bt = random(256, 392, &mut rng);
+    assert!(!gemm_sparse_rows(a.view(), bt.t(), c.view_mut()));
+    assert!(untouched(&c));
+
+    // The product applies to the same operands otherwise, so each refusal above has its cause.
+    assert_eq!(
+        gemm_sparse_rows(a.view(), b.view(), c.view_mut()),
+        kernel_runs()
+    );
+}
