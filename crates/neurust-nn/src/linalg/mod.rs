@@ -31,6 +31,8 @@ mod sparse_rows;
 #[cfg(all(test, target_arch = "x86_64"))]
 mod sparse_tests;
 #[cfg(test)]
+mod test_values;
+#[cfg(test)]
 mod tests;
 
 use std::ops::Range;

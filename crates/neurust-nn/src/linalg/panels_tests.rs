@@ -3,12 +3,9 @@
 use ndarray::{Array2, s};
 
 use super::panels::{PANEL_MIN_ROWS, Partition};
+use super::test_values::random;
 use super::{gemm_blocks, gemm_panels, gemm_serial};
 use crate::Rng;
-
-fn random(rows: usize, cols: usize, rng: &mut Rng) -> Array2<f32> {
-    Array2::from_shape_fn((rows, cols), |_| rng.uniform_in(-1.0, 1.0))
-}
 
 #[test]
 fn the_blocks_cover_every_weight_once_at_any_thread_count() {

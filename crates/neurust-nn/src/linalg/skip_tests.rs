@@ -1,9 +1,10 @@
 //! Leaving out the zero lines of `A` gives the plain product's values, and its bits unless a
 //! product underflows; it is declined where a left-out value is not finite or it does not pay.
 
-use ndarray::{Array2, ArrayView2, s};
+use ndarray::{Array2, s};
 
 use super::skip::{gemm_skipping_rows, gemm_skipping_steps};
+use super::test_values::{bits, random};
 use super::{gemm_blocks, gemm_panels, gemm_serial, kernel_runs, panel_count, panel_rows};
 use crate::Rng;
 
@@ -26,14 +27,6 @@ fn with_zero_lines(rows: usize, cols: usize, by_cols: bool, rng: &mut Rng) -> Ar
         }
     }
     a
-}
-
-fn random(rows: usize, cols: usize, rng: &mut Rng) -> Array2<f32> {
-    Array2::from_shape_fn((rows, cols), |_| rng.uniform_in(-1.0, 1.0))
-}
-
-fn bits(x: ArrayView2<f32>) -> Vec<u32> {
-    x.iter().map(|v| v.to_bits()).collect()
 }
 
 const SHAPES: [(usize, usize, usize); 6] = [

@@ -5,6 +5,7 @@ use ndarray::{Array2, ArrayView2, s};
 
 use super::kernel_runs;
 use super::sparse::gemm_sparse_rows;
+use super::test_values::{bits, random};
 use crate::Rng;
 
 /// Random values of which about `share` are non-zero, the zeros of both signs.
@@ -20,19 +21,11 @@ fn sparse(rows: usize, cols: usize, share: f32, rng: &mut Rng) -> Array2<f32> {
     })
 }
 
-fn random(rows: usize, cols: usize, rng: &mut Rng) -> Array2<f32> {
-    Array2::from_shape_fn((rows, cols), |_| rng.uniform_in(-1.0, 1.0))
-}
-
 /// Each element as one chain of fused multiply-adds from +0 over every step, in order.
 fn chain(a: ArrayView2<f32>, b: ArrayView2<f32>) -> Array2<f32> {
     Array2::from_shape_fn((a.nrows(), b.ncols()), |(i, j)| {
         (0..a.ncols()).fold(0.0f32, |sum, p| a[[i, p]].mul_add(b[[p, j]], sum))
     })
-}
-
-fn bits(x: ArrayView2<f32>) -> Vec<u32> {
-    x.iter().map(|v| v.to_bits()).collect()
 }
 
 /// Shapes with column tiles of every width (256 + 32 + 12, 128 + 64, ...), a single row,

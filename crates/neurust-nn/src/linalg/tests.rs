@@ -1,12 +1,9 @@
 //! Products against ndarray's `dot`.
 
+use super::test_values::random;
 use super::*;
 use crate::Rng;
 use ndarray::Array2;
-
-fn random(rows: usize, cols: usize, rng: &mut Rng) -> Array2<f32> {
-    Array2::from_shape_fn((rows, cols), |_| rng.uniform_in(-1.0, 1.0))
-}
 
 fn close(a: &Array2<f32>, b: &Array2<f32>) -> bool {
     a.iter()
