@@ -28,6 +28,10 @@ const MIN_COLS: usize = 64;
 /// The product applies where at most one entry of `A` in this many is non-zero.
 const SPARSITY: usize = 3;
 
+/// Lists longer than this (8 MiB of entries) are given back after the product rather than
+/// kept for the next: a training step's are far shorter, one huge product's need not stay.
+const KEEP_ENTRIES: usize = 1 << 20;
+
 thread_local! {
     /// Each thread's entry lists (and scratch space for them), reused from product to product.
     static ROWS: RefCell<(SparseRows, SparseRows)> = RefCell::default();
@@ -66,7 +70,19 @@ pub fn gemm_sparse_rows(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayView
         // SAFETY: as above; every listed column is below `k`, the rows of `b`, and there are
         // `m` lists, the rows of `c`, which is borrowed mutably.
         unsafe { product(rows, &out) };
+        if rows.capacity().max(spare.capacity()) > KEEP_ENTRIES {
+            *lists = Default::default();
+        }
         true
+    })
+}
+
+/// How many entries this thread's lists keep room for between products.
+#[cfg(test)]
+pub fn kept_entries() -> usize {
+    ROWS.with(|rows| {
+        let lists = rows.borrow();
+        lists.0.capacity().max(lists.1.capacity())
     })
 }
 

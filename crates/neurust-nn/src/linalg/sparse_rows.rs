@@ -41,6 +41,11 @@ impl SparseRows {
         }
     }
 
+    /// How many entries the lists hold room for.
+    pub fn capacity(&self) -> usize {
+        self.cols.capacity().min(self.values.capacity())
+    }
+
     /// How many rows.
     pub fn rows(&self) -> usize {
         self.starts.len().saturating_sub(1)

@@ -4,7 +4,7 @@
 use ndarray::{Array2, ArrayView2, s};
 
 use super::kernel_runs;
-use super::sparse::gemm_sparse_rows;
+use super::sparse::{gemm_sparse_rows, kept_entries};
 use super::test_values::{bits, random};
 use crate::Rng;
 
@@ -125,4 +125,23 @@ fn a_sparse_product_is_declined_where_it_does_not_apply() {
         gemm_sparse_rows(a.view(), b.view(), c.view_mut()),
         kernel_runs()
     );
+}
+
+/// A training step's lists stay for the next step; one huge product's are given back.
+#[test]
+fn only_short_lists_are_kept_between_products() {
+    let mut rng = Rng::new(35);
+    let b = random(1500, 64, &mut rng);
+    let small = sparse(32, 1500, 0.2, &mut rng);
+    let mut c = Array2::zeros((32, 64));
+    let done = gemm_sparse_rows(small.view(), b.view(), c.view_mut());
+    assert_eq!(done, kernel_runs());
+    if done {
+        assert!(kept_entries() >= 32 * 1500 / 10, "a step's lists are kept");
+    }
+    let huge = sparse(4000, 1500, 0.2, &mut rng);
+    let mut c = Array2::zeros((4000, 64));
+    let done = gemm_sparse_rows(huge.view(), b.view(), c.view_mut());
+    assert_eq!(done, kernel_runs());
+    assert_eq!(kept_entries(), 0, "1.2 million entries are not kept");
 }
