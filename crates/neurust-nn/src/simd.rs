@@ -41,3 +41,12 @@ unsafe fn avx512<R>(f: impl FnOnce() -> R) -> R {
 unsafe fn avx2<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
+
+/// The mask of the first `n` lanes (at most 16) of a vector of 16 floats: the valid lanes of a
+/// loop's last, partial vector.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub fn first_lanes(n: usize) -> std::arch::x86_64::__mmask16 {
+    debug_assert!(n <= 16, "a vector has 16 lanes, not {n}");
+    ((1u32 << n) - 1) as std::arch::x86_64::__mmask16
+}

@@ -84,7 +84,7 @@ pub(super) fn column_tile(left: usize) -> (usize, usize, __mmask16) {
     };
     let vectors = width.div_ceil(16);
     let tail = width - 16 * (vectors - 1);
-    let mask = if tail == 16 { 0xFFFF } else { (1 << tail) - 1 };
+    let mask = crate::simd::first_lanes(tail);
     (width, vectors, mask)
 }
 

@@ -89,7 +89,7 @@ unsafe fn product(a: &Gathered, b: (*const f32, isize), c: (*mut f32, isize), n:
         };
         let vectors = width.div_ceil(16);
         let tail = width - 16 * (vectors - 1);
-        let mask: __mmask16 = if tail == 16 { 0xFFFF } else { (1 << tail) - 1 };
+        let mask = crate::simd::first_lanes(tail);
         let per_block = (BLOCK_FLOATS / (a.seg_len * width).max(1)).max(1);
         for (block, segments) in a.segments.chunks(per_block).enumerate() {
             let first_row = (block * per_block * a.seg_len) as isize;

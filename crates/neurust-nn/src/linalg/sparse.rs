@@ -70,20 +70,22 @@ pub fn gemm_sparse_rows(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayView
         // SAFETY: as above; every listed column is below `k`, the rows of `b`, and there are
         // `m` lists, the rows of `c`, which is borrowed mutably.
         unsafe { product(rows, &out) };
-        if rows.capacity().max(spare.capacity()) > KEEP_ENTRIES {
+        if kept(&lists) > KEEP_ENTRIES {
             *lists = Default::default();
         }
         true
     })
 }
 
+/// How many entries the larger of a thread's two lists has room for.
+fn kept((rows, spare): &(SparseRows, SparseRows)) -> usize {
+    rows.capacity().max(spare.capacity())
+}
+
 /// How many entries this thread's lists keep room for between products.
 #[cfg(test)]
 pub fn kept_entries() -> usize {
-    ROWS.with(|rows| {
-        let lists = rows.borrow();
-        lists.0.capacity().max(lists.1.capacity())
-    })
+    ROWS.with(|rows| kept(&rows.borrow()))
 }
 
 /// Where `B` and `C` lie: `B[p, j]` at `b + p·b_rows + j`, `C[i, j]` at `c + i·c_rows + j`.
@@ -110,7 +112,7 @@ unsafe fn product(rows: &SparseRows, out: &Out) {
         };
         let width = left.min(16 * vectors);
         let tail = width - 16 * (vectors - 1);
-        let mask: __mmask16 = if tail == 16 { 0xFFFF } else { (1 << tail) - 1 };
+        let mask = crate::simd::first_lanes(tail);
         // SAFETY: the tile's columns are below `n`.
         unsafe {
             match vectors {

@@ -81,12 +81,7 @@ impl SparseRows {
             let base = row.as_ptr();
             let mut p = 0;
             while p < k {
-                let lanes = (k - p).min(16);
-                let valid: __mmask16 = if lanes == 16 {
-                    0xFFFF
-                } else {
-                    (1 << lanes) - 1
-                };
+                let valid = crate::simd::first_lanes((k - p).min(16));
                 // SAFETY: `fill` runs on AVX-512F; the masked load reads only lanes below
                 // `k` of a row with unit stride, and the stores stay inside the capacity
                 // reserved for this row.

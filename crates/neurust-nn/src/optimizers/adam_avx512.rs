@@ -36,12 +36,7 @@ pub unsafe fn update(k: Coefficients, p: &mut [f32], g: &[f32], m: &mut [f32], v
     let may_skip = k.alpha.is_finite() && k.eps > 0.0;
     let mut i = 0;
     while i < n {
-        let lanes = n - i;
-        let mask: __mmask16 = if lanes >= 16 {
-            0xFFFF
-        } else {
-            (1 << lanes) - 1
-        };
+        let mask = crate::simd::first_lanes((n - i).min(16));
         // SAFETY: the mask limits every access to the first `n` elements of each slice.
         unsafe {
             let gv = _mm512_maskz_loadu_ps(mask, g.as_ptr().add(i));
