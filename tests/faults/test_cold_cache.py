@@ -1,7 +1,8 @@
 """Fault 4 (and fault 3's deleted cache): two kernels started at the same moment on an empty
 private cache root. Both must reach a working neurust cell; the cache must come out whole (a
 third start reuses a slot and compiles no dependency). The kernel may let one kernel wait for
-the other's build and copy it, but the two must never wait for each other.
+the other's build, but then it must copy that build (not build again), and the two must never
+wait for each other.
 
 This is the suite's long test: every dependency of the facade is compiled at least once (about
 5 minutes on an idle 2-core machine; twice that or more when both kernels build, or when other
@@ -18,6 +19,7 @@ from harness import NEURUST_CELL, NEURUST_WANT, kernel, start_and_check, timing
 
 COLD_BOUND = 1800  # seconds, for both kernels to answer their first neurust cell
 WAITING = "waiting for the kernel building"  # the kernel's log line when it waits for another
+SEEDED = "seeded the build cache from"  # ... and when it then copied the other's build
 OFFLINE_FAILED = "preload (offline) failed"  # the kernel's log line when it had to go online
 WORKSPACE_LOCK = Path(__file__).resolve().parents[2] / "Cargo.lock"
 
@@ -88,6 +90,9 @@ def test_two_kernels_at_once_on_a_deleted_cache(private_root, logs):
     for path in paths:
         text = path.read_text(errors="replace")
         assert OFFLINE_FAILED not in text, f"the cold start did not build offline:\n{text}"
+        # A kernel that waited for the other's build must then copy it, not build again: its
+        # copy races the other kernel's first cell, which replaces files in the slot.
+        assert WAITING not in text or SEEDED in text, f"waited, then built anyway:\n{text}"
 
     log3 = logs / "cold-3.log"
     third = start_and_check(private_root, log3, "third start after the cold pair")

@@ -252,11 +252,15 @@ fn fill(slot: &cache::Slot) {
     if let Some(what) = slot.repair_lock_file() {
         log(&what);
     }
-    let from = slot.fill(|builder| {
-        log(&format!(
+    let from = slot.fill(|event| match event {
+        cache::Filling::Waiting(builder) => log(&format!(
             "waiting for the kernel building {} (then copying it)",
             builder.display()
-        ));
+        )),
+        cache::Filling::CopyFailed(from, why) => log(&format!(
+            "copying the build cache from {} failed: {why}",
+            from.display()
+        )),
     });
     if let Some(from) = from {
         log(&format!("seeded the build cache from {}", from.display()));

@@ -17,29 +17,57 @@ const READY_MARKER: &str = ".neurust-ready";
 /// other; a kernel that died leaves it behind but also releases its lock).
 const BUILDING_MARKER: &str = ".neurust-building";
 
+/// How many times a kernel tries to copy a built slot before it builds its own. A copy fails
+/// when the kernel using the source slot removes a file while it is copied (each cell's build
+/// replaces the cell crate's outputs); a later try usually falls between two cells.
+pub(super) const COPY_TRIES: u32 = 5;
+/// The pause between two tries.
+const COPY_PAUSE: Duration = Duration::from_secs(1);
+
+/// What [`Slot::fill`] reports while it works, for the kernel's log.
+#[derive(Debug)]
+pub enum Filling<'a> {
+    /// It waits for the kernel building this slot (reported once).
+    Waiting(&'a Path),
+    /// Copying this built slot failed, for this reason (cp's message).
+    CopyFailed(&'a Path, &'a str),
+}
+
 impl Slot {
     /// Makes an empty slot ready to use: copies a built slot, waiting first for a kernel that
     /// is building one right now. Returns the slot copied, or `None` when this kernel must
-    /// build (it already has a `target`, or there is nothing to wait for). Calls `waiting` once
-    /// if it waits.
-    pub fn fill(&self, waiting: impl FnOnce(&Path)) -> Option<PathBuf> {
-        self.fill_within(BUILD_WAIT, waiting)
+    /// build (it already has a `target`, there is nothing to wait for, or every copy failed).
+    pub fn fill(&self, report: impl FnMut(Filling)) -> Option<PathBuf> {
+        self.fill_within(BUILD_WAIT, copy_tree, report)
     }
 
+    /// [`fill`](Self::fill), waiting at most `limit` and copying a `target` with `copy`.
     pub(super) fn fill_within(
         &self,
         limit: Duration,
-        waiting: impl FnOnce(&Path),
+        mut copy: impl FnMut(&Path, &Path) -> Result<(), String>,
+        mut report: impl FnMut(Filling),
     ) -> Option<PathBuf> {
         if self.dir.join("target").is_dir() {
             self.mark_building();
             return None;
         }
         let deadline = Instant::now() + limit;
-        let mut waiting = Some(waiting);
+        let (mut told, mut failed) = (false, 0);
         loop {
-            if let Some(from) = seed(&self.base, &self.dir, self.index) {
-                return Some(from);
+            match seed(&self.base, &self.dir, self.index, &mut copy) {
+                Seed::Copied(from) => return Some(from),
+                Seed::Failed(from, why) => {
+                    report(Filling::CopyFailed(&from, &why));
+                    failed += 1;
+                    if failed == COPY_TRIES {
+                        self.mark_building();
+                        return None;
+                    }
+                    std::thread::sleep(COPY_PAUSE);
+                    continue;
+                }
+                Seed::NothingBuilt => {}
             }
             let Some(builder) = building(&self.base, self.index) else {
                 self.mark_building();
@@ -49,8 +77,9 @@ impl Slot {
                 self.mark_building();
                 return None;
             }
-            if let Some(tell) = waiting.take() {
-                tell(&builder);
+            if !told {
+                report(Filling::Waiting(&builder));
+                told = true;
             }
             std::thread::sleep(Duration::from_millis(500));
         }
@@ -104,47 +133,8 @@ impl Slot {
     }
 }
 
-/// Makes cargo rebuild the neurust crates in a slot (`dir`): removes their fingerprints,
-/// outputs and incremental state under `target/` (rustc hard-links a crate's `.rmeta` from its
-/// incremental session, so a damaged one would come back from there). For outputs that are damaged but look up to date (a truncated
-/// `.rlib` with its old modification time), which cargo would otherwise keep. Returns how
-/// many entries it removed.
-pub fn forget_neurust(dir: &Path) -> usize {
-    let mut removed = 0;
-    let mut todo = vec![dir.join("target")];
-    while let Some(dir) = todo.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = entry.path();
-            let ours = ["neurust-", "neurust_", "libneurust"]
-                .iter()
-                .any(|p| name.starts_with(p));
-            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-            if ours {
-                let gone = if is_dir {
-                    std::fs::remove_dir_all(&path)
-                } else {
-                    std::fs::remove_file(&path)
-                };
-                removed += usize::from(gone.is_ok());
-            } else if is_dir
-                && (matches!(
-                    name.as_str(),
-                    "debug" | "deps" | ".fingerprint" | "incremental"
-                ) || name.contains("-linux-"))
-            {
-                todo.push(path);
-            }
-        }
-    }
-    removed
-}
-
 /// A slot (not `own`) that another kernel holds and has not finished building.
-fn building(base: &Path, own: usize) -> Option<PathBuf> {
+pub(super) fn building(base: &Path, own: usize) -> Option<PathBuf> {
     (0..MAX_SLOTS).filter(|n| *n != own).find_map(|n| {
         let dir = base.join(format!("slot-{n}"));
         let lock = base.join(format!("slot-{n}.lock"));
@@ -154,8 +144,24 @@ fn building(base: &Path, own: usize) -> Option<PathBuf> {
     })
 }
 
-/// Copies `target` from a built slot: preferably an idle one (locked while copying).
-fn seed(base: &Path, dir: &Path, own: usize) -> Option<PathBuf> {
+/// What one try at seeding a slot came to.
+enum Seed {
+    /// `target` was copied from this slot.
+    Copied(PathBuf),
+    /// Copying this slot failed, for this reason.
+    Failed(PathBuf, String),
+    /// No other slot is built.
+    NothingBuilt,
+}
+
+/// Copies `target` from a built slot with `copy`: preferably an idle one (locked while
+/// copying), else one in use.
+fn seed(
+    base: &Path,
+    dir: &Path,
+    own: usize,
+    copy: &mut impl FnMut(&Path, &Path) -> Result<(), String>,
+) -> Seed {
     let built: Vec<usize> = (0..MAX_SLOTS)
         .filter(|n| *n != own && is_built(&base.join(format!("slot-{n}"))))
         .collect();
@@ -163,23 +169,40 @@ fn seed(base: &Path, dir: &Path, own: usize) -> Option<PathBuf> {
         let lock = try_lock(&base.join(format!("slot-{n}.lock"))).ok()??;
         Some((*n, Some(lock)))
     });
-    let (source, _lock) = idle.or_else(|| built.first().map(|n| (*n, None)))?;
+    let Some((source, _lock)) = idle.or_else(|| built.first().map(|n| (*n, None))) else {
+        return Seed::NothingBuilt;
+    };
     let from = base.join(format!("slot-{source}"));
     let tmp = dir.join("target.seeding");
     let _ = std::fs::remove_dir_all(&tmp);
-    let copied = Command::new("cp")
+    let copied = copy(&from.join("target"), &tmp).and_then(|()| {
+        std::fs::rename(&tmp, dir.join("target")).map_err(|e| format!("renaming the copy: {e}"))
+    });
+    match copied {
+        Ok(()) => {
+            let _ = std::fs::copy(from.join("Cargo.lock"), dir.join("Cargo.lock"));
+            Seed::Copied(from)
+        }
+        Err(why) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            Seed::Failed(from, why)
+        }
+    }
+}
+
+/// Copies the directory `from` to `to` (sharing blocks where the file system can), or says
+/// why it could not: cp's first message.
+pub(super) fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
+    let out = Command::new("cp")
         .arg("-a")
         .arg("--reflink=auto")
-        .arg(from.join("target"))
-        .arg(&tmp)
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    if copied && std::fs::rename(&tmp, dir.join("target")).is_ok() {
-        let _ = std::fs::copy(from.join("Cargo.lock"), dir.join("Cargo.lock"));
-        Some(from)
-    } else {
-        let _ = std::fs::remove_dir_all(&tmp);
-        None
+        .arg(from)
+        .arg(to)
+        .output()
+        .map_err(|e| format!("cannot run cp: {e}"))?;
+    if out.status.success() {
+        return Ok(());
     }
+    let message = String::from_utf8_lossy(&out.stderr);
+    Err(message.lines().next().unwrap_or("cp failed").to_owned())
 }

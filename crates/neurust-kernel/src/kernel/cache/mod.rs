@@ -183,11 +183,13 @@ fn private_dir(dir: &Path) -> Result<()> {
 
 pub mod facade_source;
 mod fill;
+mod forget;
 pub mod lock;
 mod owner;
 mod prune;
 mod slot;
-pub use fill::forget_neurust;
+pub use fill::Filling;
+pub use forget::forget_neurust;
 use owner::owned_and_private;
 pub use prune::STALE_AFTER;
 pub use slot::Slot;

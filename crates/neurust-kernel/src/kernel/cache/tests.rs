@@ -1,5 +1,6 @@
 //! The cache's slots: separate slots for concurrent kernels, seeding, waiting for a build.
 
+use super::fill::{COPY_TRIES, building, copy_tree};
 use super::*;
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,7 @@ fn temp_root(test: &str) -> PathBuf {
 fn building_slot(root: &Path) -> Slot {
     let slot = acquire_in(root, "k").expect("slot");
     assert_eq!(
-        slot.fill_within(Duration::from_secs(60), |_| panic!("no wait")),
+        slot.fill_within(Duration::from_secs(60), copy_tree, |e| panic!("{e:?}")),
         None
     );
     slot
@@ -33,13 +34,13 @@ fn concurrent_kernels_get_separate_slots_and_seed_from_a_ready_one() {
     first.mark_ready(true);
     let second = acquire_in(&root, "k").expect("second slot while the first is held");
     assert!(second.dir.ends_with("slot-1"));
-    assert_eq!(second.fill(|_| panic!("no wait")), Some(first.dir.clone()));
+    assert_eq!(second.fill(|e| panic!("{e:?}")), Some(first.dir.clone()));
     let copied = std::fs::read(second.dir.join("target/deps/libdep.rlib")).expect("copied");
     assert_eq!(copied, b"built");
     drop(first);
     let third = acquire_in(&root, "k").expect("the freed slot is reused");
     assert!(third.dir.ends_with("slot-0"));
-    assert!(third.fill(|_| panic!("no wait")).is_none());
+    assert!(third.fill(|e| panic!("{e:?}")).is_none());
     drop((second, third));
     let _ = std::fs::remove_dir_all(&root);
 }
@@ -51,8 +52,10 @@ fn a_second_kernel_waits_for_the_first_build_and_copies_it() {
     let waiter = acquire_in(&root, "k").expect("second slot");
     let (told_tx, told_rx) = std::sync::mpsc::channel();
     let filled = std::thread::spawn(move || {
-        let from = waiter.fill_within(Duration::from_secs(60), |b| {
-            told_tx.send(b.to_path_buf()).expect("send");
+        let from = waiter.fill_within(Duration::from_secs(60), copy_tree, |e| {
+            if let Filling::Waiting(b) = e {
+                told_tx.send(b.to_path_buf()).expect("send");
+            }
         });
         (from, waiter)
     });
@@ -75,8 +78,10 @@ fn a_builder_that_gives_up_stops_the_wait() {
     let waiter = acquire_in(&root, "k").expect("second slot");
     let (told_tx, told_rx) = std::sync::mpsc::channel();
     let filled = std::thread::spawn(move || {
-        waiter.fill_within(Duration::from_secs(60), |b| {
-            told_tx.send(b.to_path_buf()).expect("send");
+        waiter.fill_within(Duration::from_secs(60), copy_tree, |e| {
+            if let Filling::Waiting(b) = e {
+                told_tx.send(b.to_path_buf()).expect("send");
+            }
         })
     });
     let waited_for = told_rx
@@ -93,6 +98,78 @@ fn a_builder_that_gives_up_stops_the_wait() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// A built slot held by a running kernel, and a second slot to fill from it.
+fn built_and_empty(root: &Path) -> (Slot, Slot) {
+    let built = acquire_in(root, "k").expect("slot");
+    std::fs::create_dir_all(built.dir.join("target/deps")).expect("target");
+    std::fs::write(built.dir.join("target/deps/libdep.rlib"), b"built").expect("file");
+    built.mark_ready(true);
+    let empty = acquire_in(root, "k").expect("second slot");
+    (built, empty)
+}
+
+#[test]
+fn a_copy_cut_short_by_the_source_kernel_is_tried_again() {
+    let root = temp_root("retry");
+    let (built, empty) = built_and_empty(&root);
+    let mut calls = 0;
+    // The first two copies fail as cp does when a cell's build removes a file mid-copy.
+    let flaky = |from: &Path, to: &Path| {
+        calls += 1;
+        if calls <= 2 {
+            std::fs::create_dir_all(to.join("deps")).expect("partial copy");
+            return Err("cp: cannot stat 'deps/libctx.so': No such file or directory".into());
+        }
+        copy_tree(from, to)
+    };
+    let mut failures = Vec::new();
+    let from = empty.fill_within(Duration::from_secs(60), flaky, |e| match e {
+        Filling::CopyFailed(from, why) => failures.push((from.to_path_buf(), why.to_owned())),
+        Filling::Waiting(_) => panic!("nothing to wait for"),
+    });
+    assert_eq!(from, Some(built.dir.clone()));
+    assert_eq!(failures.len(), 2, "{failures:?}");
+    assert!(
+        failures
+            .iter()
+            .all(|(f, why)| *f == built.dir && why.contains("libctx.so"))
+    );
+    let copied = std::fs::read(empty.dir.join("target/deps/libdep.rlib")).expect("copied");
+    assert_eq!(copied, b"built");
+    assert!(
+        !empty.dir.join("target.seeding").exists(),
+        "no partial copy left"
+    );
+    drop((built, empty));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_kernel_builds_itself_when_every_copy_fails() {
+    let root = temp_root("nocopy");
+    let (built, empty) = built_and_empty(&root);
+    let mut failures = 0;
+    let failing = |_: &Path, to: &Path| {
+        std::fs::create_dir_all(to).expect("partial copy");
+        Err("cp: cannot stat 'x': No such file or directory".to_owned())
+    };
+    let from = empty.fill_within(Duration::from_secs(60), failing, |e| {
+        assert!(matches!(e, Filling::CopyFailed(..)), "{e:?}");
+        failures += 1;
+    });
+    assert_eq!(from, None, "it builds");
+    assert_eq!(failures, COPY_TRIES);
+    assert!(!empty.dir.join("target").exists() && !empty.dir.join("target.seeding").exists());
+    let other = acquire_in(&root, "k").expect("third slot");
+    assert_eq!(
+        building(&root.join("k"), other.index),
+        Some(empty.dir.clone()),
+        "the slot is marked as building, so that others wait for it"
+    );
+    drop((built, empty, other));
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 #[test]
 fn two_kernels_starting_together_never_wait_for_each_other() {
     let root = temp_root("pair");
@@ -101,7 +178,7 @@ fn two_kernels_starting_together_never_wait_for_each_other() {
         let slot = acquire_in(&root, "k").expect("slot");
         let done = done_tx.clone();
         std::thread::spawn(move || {
-            let from = slot.fill_within(Duration::from_secs(60), |_| {});
+            let from = slot.fill_within(Duration::from_secs(60), copy_tree, |_| {});
             done.send((from, slot)).expect("send");
         });
     }
