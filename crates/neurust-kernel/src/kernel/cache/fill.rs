@@ -1,13 +1,13 @@
 //! Filling an empty slot: copying a built one, or waiting for the kernel that is building one.
 
-use super::slot::{BUILD_WAIT, MAX_SLOTS, Slot, try_lock};
+use super::seed::{Seed, copy_tree, seed};
+use super::slot::{BUILD_WAIT, MAX_SLOTS, Slot, lock, try_lock};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// A slot is a seed source only once a kernel has finished its preload in it (a slot whose
 /// first build was cut short may hold a partial `target`).
-fn is_built(dir: &Path) -> bool {
+pub(super) fn is_built(dir: &Path) -> bool {
     dir.join(READY_MARKER).is_file() && dir.join("target").is_dir()
 }
 
@@ -16,6 +16,8 @@ const READY_MARKER: &str = ".neurust-ready";
 /// worth waiting for (a kernel that is itself waiting never has it, so two never wait for each
 /// other; a kernel that died leaves it behind but also releases its lock).
 const BUILDING_MARKER: &str = ".neurust-building";
+/// The lock (under the key) a kernel holds while it decides how to fill its slot.
+const FILL_LOCK: &str = "fill.lock";
 
 /// How many times a kernel tries to copy a built slot before it builds its own. A copy fails
 /// when the kernel using the source slot removes a file while it is copied (each cell's build
@@ -55,9 +57,16 @@ impl Slot {
         let deadline = Instant::now() + limit;
         let (mut told, mut failed) = (false, 0);
         loop {
-            match seed(&self.base, &self.dir, self.index, &mut copy) {
-                Seed::Copied(from) => return Some(from),
-                Seed::Failed(from, why) => {
+            // One kernel at a time looks and decides: two starting together would otherwise
+            // both find no one building, and both build. Without the lock (it cannot be
+            // taken), that is all that can go wrong.
+            let next = {
+                let _deciding = lock(&self.base.join(FILL_LOCK));
+                self.next_step(&mut copy, Instant::now() >= deadline)
+            };
+            match next {
+                Step::Done(from) => return from,
+                Step::CopyFailed(from, why) => {
                     report(Filling::CopyFailed(&from, &why));
                     failed += 1;
                     if failed == COPY_TRIES {
@@ -65,23 +74,36 @@ impl Slot {
                         return None;
                     }
                     std::thread::sleep(COPY_PAUSE);
-                    continue;
                 }
-                Seed::NothingBuilt => {}
+                Step::Wait(builder) => {
+                    if !told {
+                        report(Filling::Waiting(&builder));
+                        told = true;
+                    }
+                    std::thread::sleep(Duration::from_millis(500));
+                }
             }
-            let Some(builder) = building(&self.base, self.index) else {
+        }
+    }
+
+    /// One look at the other slots: copy a built one, or wait for one being built (unless
+    /// `late`), or else build here.
+    fn next_step(
+        &self,
+        copy: &mut impl FnMut(&Path, &Path) -> Result<(), String>,
+        late: bool,
+    ) -> Step {
+        match seed(&self.base, &self.dir, self.index, copy) {
+            Seed::Copied(from) => return Step::Done(Some(from)),
+            Seed::Failed(from, why) => return Step::CopyFailed(from, why),
+            Seed::NothingBuilt => {}
+        }
+        match building(&self.base, self.index) {
+            Some(builder) if !late => Step::Wait(builder),
+            _ => {
                 self.mark_building();
-                return None;
-            };
-            if Instant::now() >= deadline {
-                self.mark_building();
-                return None;
+                Step::Done(None)
             }
-            if !told {
-                report(Filling::Waiting(&builder));
-                told = true;
-            }
-            std::thread::sleep(Duration::from_millis(500));
         }
     }
 
@@ -144,65 +166,12 @@ pub(super) fn building(base: &Path, own: usize) -> Option<PathBuf> {
     })
 }
 
-/// What one try at seeding a slot came to.
-enum Seed {
-    /// `target` was copied from this slot.
-    Copied(PathBuf),
-    /// Copying this slot failed, for this reason.
-    Failed(PathBuf, String),
-    /// No other slot is built.
-    NothingBuilt,
-}
-
-/// Copies `target` from a built slot with `copy`: preferably an idle one (locked while
-/// copying), else one in use.
-fn seed(
-    base: &Path,
-    dir: &Path,
-    own: usize,
-    copy: &mut impl FnMut(&Path, &Path) -> Result<(), String>,
-) -> Seed {
-    let built: Vec<usize> = (0..MAX_SLOTS)
-        .filter(|n| *n != own && is_built(&base.join(format!("slot-{n}"))))
-        .collect();
-    let idle = built.iter().find_map(|n| {
-        let lock = try_lock(&base.join(format!("slot-{n}.lock"))).ok()??;
-        Some((*n, Some(lock)))
-    });
-    let Some((source, _lock)) = idle.or_else(|| built.first().map(|n| (*n, None))) else {
-        return Seed::NothingBuilt;
-    };
-    let from = base.join(format!("slot-{source}"));
-    let tmp = dir.join("target.seeding");
-    let _ = std::fs::remove_dir_all(&tmp);
-    let copied = copy(&from.join("target"), &tmp).and_then(|()| {
-        std::fs::rename(&tmp, dir.join("target")).map_err(|e| format!("renaming the copy: {e}"))
-    });
-    match copied {
-        Ok(()) => {
-            let _ = std::fs::copy(from.join("Cargo.lock"), dir.join("Cargo.lock"));
-            Seed::Copied(from)
-        }
-        Err(why) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            Seed::Failed(from, why)
-        }
-    }
-}
-
-/// Copies the directory `from` to `to` (sharing blocks where the file system can), or says
-/// why it could not: cp's first message.
-pub(super) fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
-    let out = Command::new("cp")
-        .arg("-a")
-        .arg("--reflink=auto")
-        .arg(from)
-        .arg(to)
-        .output()
-        .map_err(|e| format!("cannot run cp: {e}"))?;
-    if out.status.success() {
-        return Ok(());
-    }
-    let message = String::from_utf8_lossy(&out.stderr);
-    Err(message.lines().next().unwrap_or("cp failed").to_owned())
+/// What [`Slot::next_step`] found to do.
+enum Step {
+    /// Filling is over: the slot copied, or `None` to build here.
+    Done(Option<PathBuf>),
+    /// Copying this built slot failed, for this reason.
+    CopyFailed(PathBuf, String),
+    /// Another kernel is building this slot.
+    Wait(PathBuf),
 }

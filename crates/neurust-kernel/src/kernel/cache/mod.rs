@@ -187,6 +187,7 @@ mod forget;
 pub mod lock;
 mod owner;
 mod prune;
+mod seed;
 mod slot;
 pub use fill::Filling;
 pub use forget::forget_neurust;

@@ -36,6 +36,17 @@ pub fn open_lock(path: &Path) -> Result<File> {
         .with_context(|| path.display().to_string())
 }
 
+/// Takes the exclusive lock of a lock file, waiting for whoever holds it.
+pub fn lock(path: &Path) -> Result<File> {
+    let file = open_lock(path)?;
+    // SAFETY: flock on a file descriptor we own; no memory is shared with the kernel.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error()).with_context(|| path.display().to_string());
+    }
+    Ok(file)
+}
+
 /// Takes the exclusive lock of a lock file if no one holds it (`None` if someone does).
 pub fn try_lock(path: &Path) -> Result<Option<File>> {
     let file = open_lock(path)?;
