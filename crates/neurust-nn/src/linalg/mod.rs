@@ -2,10 +2,11 @@
 //! product and then its own epilogue (bias, activation) while the block is still in cache: by
 //! output columns ([`gemm_cols`]), or by the blocks of a Dense kernel that stay with one core
 //! ([`panels`]). Products whose `B` and `C` have contiguous rows run on the AVX-512 kernel of
-//! [`avx512`] where the processor has it, others on the `gemm` crate. With AVX-512 a Dense
-//! layer's products leave out zero inputs: each sample's where at most a third of them are
-//! non-zero ([`sparse`], from the lists of [`sparse_rows`]), else, on the plain kernel's
-//! shapes, those zero in every sample ([`skip`], on the kernel with listed lines of
+//! [`avx512`] where the processor has it, others on the `gemm` crate. A Dense layer's products
+//! leave out zero inputs: each sample's where at most a third of them are non-zero
+//! ([`sparse`], from the lists of [`sparse_rows`]; with AVX-512 in [`sparse_avx512`], or with
+//! AVX2 and FMA in the loops of [`sparse_portable`]), else, with AVX-512 on the plain
+//! kernel's shapes, those zero in every sample ([`skip`], on the kernel with listed lines of
 //! [`listed`]). Neither changes a value (at most the sign of a zero where a product
 //! underflows).
 
@@ -26,6 +27,10 @@ mod skip;
 mod skip_tests;
 #[cfg(target_arch = "x86_64")]
 mod sparse;
+#[cfg(target_arch = "x86_64")]
+mod sparse_avx512;
+#[cfg(target_arch = "x86_64")]
+mod sparse_portable;
 #[cfg(target_arch = "x86_64")]
 mod sparse_rows;
 #[cfg(all(test, target_arch = "x86_64"))]
@@ -109,7 +114,8 @@ fn on_kernel(m: usize, k: usize, n: usize, b_cols: isize, c_cols: isize) -> bool
     kernel_runs() && m.min(k) <= SKINNY && (b_cols == 1 || n == 1) && (c_cols == 1 || n == 1)
 }
 
-/// Whether the AVX-512 kernel runs (`NEURUST_GEMM=crate` forces the `gemm` crate).
+/// Whether the AVX-512 kernel runs (`NEURUST_GEMM=crate` forces the `gemm` crate, and the
+/// sparse products' portable kernel, as on a processor without AVX-512).
 #[cfg(target_arch = "x86_64")]
 pub fn kernel_runs() -> bool {
     static USE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();

@@ -122,11 +122,8 @@ pub fn gemm_panels<E>(
             };
             // SAFETY: the parts' blocks are disjoint in `c`, and in `second`.
             let mut block = unsafe { out.cols(cols.clone()) };
-            let (a, b) = (
-                a.slice(s![.., rows.clone()]),
-                b.slice(s![rows, cols.clone()]),
-            );
-            product_skipping_steps(a, b, block.view_mut());
+            let (a, b) = (a.slice(s![.., rows.clone()]), b.slice(s![rows, ..]));
+            product_skipping_steps(a, b, cols.clone(), block.view_mut());
             if split.panels == 1 {
                 epilogue(cols, block);
             }
@@ -154,32 +151,42 @@ pub fn gemm_blocks(a: ArrayView2<f32>, b: ArrayView2<f32>, c: ArrayViewMut2<f32>
         }
         // SAFETY: the parts' blocks are disjoint.
         let block = unsafe { out.block(rows.clone(), cols.clone()) };
-        product_skipping_rows(a.slice(s![rows, ..]), b.slice(s![.., cols]), block);
+        product_skipping_rows(a.slice(s![rows, ..]), b, cols, block);
     });
 }
 
-/// `c = a·b` on this thread, leaving out the zero entries of each row of `a` (see `sparse`)
-/// or else the columns of `a` that are zero throughout (see `skip`) where that applies: the
-/// same values.
-fn product_skipping_steps(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<f32>) {
+/// `c = a·b[:, cols]` on this thread, leaving out the zero entries of each row of `a` (see
+/// `sparse`, which decides on the whole of `b`) or else the columns of `a` that are zero
+/// throughout (see `skip`) where that applies: the same values.
+fn product_skipping_steps(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    cols: Range<usize>,
+    mut c: ArrayViewMut2<f32>,
+) {
     #[cfg(target_arch = "x86_64")]
-    if super::sparse::gemm_sparse_rows(a, b, c.view_mut())
-        || super::skip::gemm_skipping_steps(a, b, c.view_mut())
+    if super::sparse::gemm_sparse_cols(a, b, cols.clone(), c.view_mut())
+        || super::skip::gemm_skipping_steps(a, b.slice(s![.., cols.clone()]), c.view_mut())
     {
         return;
     }
-    gemm_serial(a, b, c, false);
+    gemm_serial(a, b.slice(s![.., cols]), c, false);
 }
 
-/// `c = a·b` on this thread, leaving out the zero entries of each row of `a` (see `sparse`:
-/// the same values), or else giving the rows of `a` that are zero throughout zero rows of `c`
-/// without a product (see `skip`: the same bits), where that applies.
-fn product_skipping_rows(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<f32>) {
+/// `c = a·b[:, cols]` on this thread, leaving out the zero entries of each row of `a` (see
+/// `sparse`: the same values), or else giving the rows of `a` that are zero throughout zero
+/// rows of `c` without a product (see `skip`: the same bits), where that applies.
+fn product_skipping_rows(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    cols: Range<usize>,
+    mut c: ArrayViewMut2<f32>,
+) {
     #[cfg(target_arch = "x86_64")]
-    if super::sparse::gemm_sparse_rows(a, b, c.view_mut())
-        || super::skip::gemm_skipping_rows(a, b, c.view_mut())
+    if super::sparse::gemm_sparse_cols(a, b, cols.clone(), c.view_mut())
+        || super::skip::gemm_skipping_rows(a, b.slice(s![.., cols.clone()]), c.view_mut())
     {
         return;
     }
-    gemm_serial(a, b, c, false);
+    gemm_serial(a, b.slice(s![.., cols]), c, false);
 }

@@ -11,15 +11,20 @@
 //! same values, and the same bits except the sign of a zero where a product underflows (the
 //! argument is in `skip`). The product checks that every value of `B` is finite, since
 //! `0·∞` is NaN, and otherwise declines.
+//!
+//! Two kernels compute that chain, to the same bits: AVX-512 intrinsics (`sparse_avx512`), and
+//! plain loops (`sparse_portable`) compiled for AVX2 and FMA, for x86-64 processors without
+//! AVX-512 (most laptops), whose plain products run on the `gemm` crate.
 
-use std::arch::x86_64::*;
 use std::cell::RefCell;
+use std::ops::Range;
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 
 use super::kernel_runs;
 use super::skip::all_finite;
 use super::sparse_rows::SparseRows;
+use super::{sparse_avx512, sparse_portable};
 
 /// Narrower products leave the multiply-adds waiting on each other (fewer than four
 /// independent sums per row).
@@ -37,18 +42,61 @@ thread_local! {
     static ROWS: RefCell<(SparseRows, SparseRows)> = RefCell::default();
 }
 
-/// `c = a·b` from the non-zero entries of `a`'s rows. Returns `false`, having done nothing,
-/// where that does not apply: no AVX-512, rows of `b` or `c` not contiguous, fewer than
-/// [`MIN_COLS`] columns, too many entries, or a value of `b` that is not finite.
-pub fn gemm_sparse_rows(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayViewMut2<f32>) -> bool {
+/// The code that builds the lists and multiplies: both give the same bits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kernel {
+    /// Intrinsics, 16 vectors of sums (`sparse_avx512`: the AVX-512 build on a processor with
+    /// AVX-512F).
+    Avx512,
+    /// Plain loops compiled for AVX2 and FMA (`sparse_portable`: other x86-64 processors that
+    /// have them, or `NEURUST_GEMM=crate`).
+    Portable,
+}
+
+/// The kernel this processor runs, if any: without fused multiply-adds in hardware the chain
+/// would be slow, and the plain product is left to the `gemm` crate.
+pub fn kernel() -> Option<Kernel> {
+    if kernel_runs() {
+        Some(Kernel::Avx512)
+    } else if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+        Some(Kernel::Portable)
+    } else {
+        None
+    }
+}
+
+/// `c = a·b[:, cols]` from the non-zero entries of `a`'s rows. Returns `false`, having done
+/// nothing, where that does not apply: no kernel, rows of `b` or `c` not contiguous, `b`
+/// narrower than [`MIN_COLS`], too many entries, or a value of `b` that is not finite. Each
+/// condition is on the whole of `b`, not on the block `cols`: the blocks a thread team
+/// splits a product into then take the same path at any thread count (where the plain
+/// product is the `gemm` crate's, whose order of sums differs, the path decides the bits).
+pub fn gemm_sparse_cols(
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    cols: Range<usize>,
+    c: ArrayViewMut2<f32>,
+) -> bool {
+    kernel().is_some_and(|kernel| gemm_sparse_on(kernel, a, b, cols, c))
+}
+
+/// [`gemm_sparse_cols`] on the given kernel (declined if it is AVX-512's and the processor
+/// lacks AVX-512).
+pub fn gemm_sparse_on(
+    kernel: Kernel,
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    cols: Range<usize>,
+    mut c: ArrayViewMut2<f32>,
+) -> bool {
     let (m, k) = a.dim();
-    let n = b.ncols();
     assert!(
-        b.nrows() == k && c.dim() == (m, n),
-        "gemm_sparse_rows shapes"
+        b.nrows() == k && cols.end <= b.ncols() && c.dim() == (m, cols.len()),
+        "gemm_sparse_cols shapes"
     );
     let contiguous = b.strides()[1] == 1 && c.strides()[1] == 1;
-    if !kernel_runs() || m == 0 || k == 0 || n < MIN_COLS || !contiguous {
+    let runs = kernel == Kernel::Portable || crate::simd::has_avx512();
+    if !runs || m == 0 || k == 0 || cols.is_empty() || b.ncols() < MIN_COLS || !contiguous {
         return false;
     }
     ROWS.with(|rows| {
@@ -56,20 +104,35 @@ pub fn gemm_sparse_rows(a: ArrayView2<f32>, b: ArrayView2<f32>, mut c: ArrayView
             return false;
         };
         let (rows, spare) = &mut *lists;
-        // SAFETY: `kernel_runs` checked the processor.
-        if !unsafe { rows.fill(a, m * k / SPARSITY, spare) } || !all_finite(b) {
+        let limit = m * k / SPARSITY;
+        let filled = match kernel {
+            // SAFETY: `runs` checked the processor.
+            Kernel::Avx512 => unsafe { rows.fill(a, limit, spare) },
+            Kernel::Portable => crate::simd::widest(
+                #[inline(always)]
+                || rows.fill_portable(a, limit, spare),
+            ),
+        };
+        if !filled || !all_finite(b) {
             return false;
         }
         let out = Out {
-            b: b.as_ptr(),
+            // SAFETY: `cols.start` is at most the columns of `b`.
+            b: unsafe { b.as_ptr().add(cols.start) },
             b_rows: b.strides()[0],
-            n,
+            n: cols.len(),
             c: c.as_mut_ptr(),
             c_rows: c.strides()[0],
         };
-        // SAFETY: as above; every listed column is below `k`, the rows of `b`, and there are
-        // `m` lists, the rows of `c`, which is borrowed mutably.
-        unsafe { product(rows, &out) };
+        // SAFETY: every listed column is below `k`, the rows of `b`, and there are `m`
+        // lists, the rows of `c`, which is borrowed mutably; `runs` checked the processor.
+        match kernel {
+            Kernel::Avx512 => unsafe { sparse_avx512::product(rows, &out) },
+            Kernel::Portable => crate::simd::widest(
+                #[inline(always)]
+                || unsafe { sparse_portable::product(rows, &out) },
+            ),
+        }
         if kept(&lists) > KEEP_ENTRIES {
             *lists = Default::default();
         }
@@ -88,8 +151,9 @@ pub fn kept_entries() -> usize {
     ROWS.with(|rows| kept(&rows.borrow()))
 }
 
-/// Where `B` and `C` lie: `B[p, j]` at `b + p·b_rows + j`, `C[i, j]` at `c + i·c_rows + j`.
-struct Out {
+/// Where `B` and `C` lie: `B[p, j]` at `b + p·b_rows + j`, `C[i, j]` at `c + i·c_rows + j`,
+/// for `j < n`.
+pub struct Out {
     b: *const f32,
     b_rows: isize,
     n: usize,
@@ -97,58 +161,29 @@ struct Out {
     c_rows: isize,
 }
 
-/// Every row of `C`, in tiles of up to 256 columns (16 vectors of sums in registers).
-#[target_feature(enable = "avx512f")]
-unsafe fn product(rows: &SparseRows, out: &Out) {
-    let mut j = 0;
-    while j < out.n {
-        let left = out.n - j;
-        let vectors = match left {
-            256.. => 16,
-            128.. => 8,
-            64.. => 4,
-            32.. => 2,
-            _ => 1,
-        };
-        let width = left.min(16 * vectors);
-        let tail = width - 16 * (vectors - 1);
-        let mask = crate::simd::first_lanes(tail);
-        // SAFETY: the tile's columns are below `n`.
-        unsafe {
-            match vectors {
-                16 => tile::<16>(rows, out, j, mask),
-                8 => tile::<8>(rows, out, j, mask),
-                4 => tile::<4>(rows, out, j, mask),
-                2 => tile::<2>(rows, out, j, mask),
-                _ => tile::<1>(rows, out, j, mask),
-            }
-        }
-        j += width;
+impl Out {
+    /// How many columns.
+    pub fn n(&self) -> usize {
+        self.n
     }
-}
 
-/// Columns `j..j + 16V` of every row (`mask`: the valid lanes of the last vector).
-#[inline(always)]
-unsafe fn tile<const V: usize>(rows: &SparseRows, out: &Out, j: usize, mask: __mmask16) {
-    let lanes = |v: usize| if v + 1 == V { mask } else { 0xFFFF };
-    // SAFETY (whole body): the entries' columns are rows of `B`, and the masked loads and
-    // stores touch only columns below `n` (see `gemm_sparse_rows`).
-    unsafe {
-        for i in 0..rows.rows() {
-            let (cols, values) = rows.row(i);
-            let mut acc = [_mm512_setzero_ps(); V];
-            for (&p, &x) in cols.iter().zip(values) {
-                let x = _mm512_set1_ps(x);
-                let b = out.b.offset(p as isize * out.b_rows).add(j);
-                for (v, sum) in acc.iter_mut().enumerate() {
-                    let bv = _mm512_maskz_loadu_ps(lanes(v), b.add(16 * v));
-                    *sum = _mm512_fmadd_ps(x, bv, *sum);
-                }
-            }
-            let c = out.c.offset(i as isize * out.c_rows).add(j);
-            for (v, &sum) in acc.iter().enumerate() {
-                _mm512_mask_storeu_ps(c.add(16 * v), lanes(v), sum);
-            }
-        }
+    /// Where row `p` of `B` starts.
+    ///
+    /// # Safety
+    /// `p` is a row of `B`.
+    #[inline(always)]
+    pub unsafe fn b_row(&self, p: u32) -> *const f32 {
+        // SAFETY: the caller's.
+        unsafe { self.b.offset(p as isize * self.b_rows) }
+    }
+
+    /// Where row `i` of `C` starts.
+    ///
+    /// # Safety
+    /// `i` is a row of `C`.
+    #[inline(always)]
+    pub unsafe fn c_row(&self, i: usize) -> *mut f32 {
+        // SAFETY: the caller's.
+        unsafe { self.c.offset(i as isize * self.c_rows) }
     }
 }

@@ -23,16 +23,34 @@ impl SparseRows {
     /// The processor has AVX-512F.
     #[target_feature(enable = "avx512f")]
     pub unsafe fn fill(&mut self, a: ArrayView2<f32>, limit: usize, spare: &mut Self) -> bool {
+        self.fill_with(a, limit, spare, |lists, a, limit| lists.read_rows(a, limit))
+    }
+
+    /// [`fill`](Self::fill) on any processor, a value at a time.
+    #[inline(always)]
+    pub fn fill_portable(&mut self, a: ArrayView2<f32>, limit: usize, spare: &mut Self) -> bool {
+        self.fill_with(a, limit, spare, Self::read_rows_portable)
+    }
+
+    /// Reads `a` with `read`, which takes a matrix with contiguous rows.
+    #[inline(always)]
+    fn fill_with(
+        &mut self,
+        a: ArrayView2<f32>,
+        limit: usize,
+        spare: &mut Self,
+        read: impl Fn(&mut Self, ArrayView2<f32>, usize) -> bool,
+    ) -> bool {
         let (m, k) = a.dim();
         if m.max(k) >= u32::MAX as usize {
             return false;
         }
         let s = a.strides();
         if s[1] == 1 || k == 1 {
-            self.read_rows(a, limit)
+            read(self, a, limit)
         } else if s[0] == 1 || m == 1 {
             // Each column's entries lie side by side: read them as the rows of `aᵀ`.
-            spare.read_rows(a.t(), limit) && {
+            read(spare, a.t(), limit) && {
                 self.transpose(spare, m);
                 true
             }
@@ -97,6 +115,46 @@ impl SparseRows {
                     len += set.count_ones() as usize;
                 }
                 p += 16;
+            }
+            if len > limit {
+                return false;
+            }
+            self.starts.push(len as u32);
+        }
+        // SAFETY: the first `len` entries of both lists are written, within their capacity.
+        unsafe {
+            self.cols.set_len(len);
+            self.values.set_len(len);
+        }
+        true
+    }
+
+    /// [`read_rows`](Self::read_rows) a value at a time: each is stored at the end of the
+    /// lists, which grow by one only where it is not zero (no branch to mispredict).
+    #[inline(always)]
+    fn read_rows_portable(&mut self, a: ArrayView2<f32>, limit: usize) -> bool {
+        let k = a.ncols();
+        self.starts.clear();
+        self.starts.push(0);
+        self.cols.clear();
+        self.values.clear();
+        let mut len = 0usize;
+        for row in a.rows() {
+            // SAFETY: the first `len` entries of both lists are written.
+            unsafe {
+                self.cols.set_len(len);
+                self.values.set_len(len);
+            }
+            self.cols.reserve(k);
+            self.values.reserve(k);
+            let (cols, values) = (self.cols.as_mut_ptr(), self.values.as_mut_ptr());
+            for (p, &v) in row.iter().enumerate() {
+                // SAFETY: at most `k` values of this row are stored, within the room reserved.
+                unsafe {
+                    *cols.add(len) = p as u32;
+                    *values.add(len) = v;
+                }
+                len += usize::from(v != 0.0);
             }
             if len > limit {
                 return false;

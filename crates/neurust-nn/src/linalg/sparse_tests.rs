@@ -1,12 +1,31 @@
 //! The product from each row's non-zero entries gives the bits of the chain of fused
-//! multiply-adds over every term, and declines where it does not apply.
+//! multiply-adds over every term, on each kernel this processor runs, and declines where it
+//! does not apply.
 
-use ndarray::{Array2, ArrayView2, s};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, s};
 
 use super::kernel_runs;
-use super::sparse::{gemm_sparse_rows, kept_entries};
+use super::sparse::{Kernel, gemm_sparse_cols, gemm_sparse_on, kept_entries};
 use super::test_values::{bits, random};
 use crate::Rng;
+
+/// The kernels this processor runs: AVX-512 and the portable one, or the portable one alone.
+fn kernels() -> Vec<Kernel> {
+    let portable = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma");
+    let mut kernels = Vec::new();
+    if kernel_runs() {
+        kernels.push(Kernel::Avx512);
+    }
+    if portable {
+        kernels.push(Kernel::Portable);
+    }
+    kernels
+}
+
+/// The whole product `c = a·b` on `kernel`.
+fn product(kernel: Kernel, a: ArrayView2<f32>, b: ArrayView2<f32>, c: ArrayViewMut2<f32>) -> bool {
+    gemm_sparse_on(kernel, a, b, 0..b.ncols(), c)
+}
 
 /// Random values of which about `share` are non-zero, the zeros of both signs.
 fn sparse(rows: usize, cols: usize, share: f32, rng: &mut Rng) -> Array2<f32> {
@@ -46,11 +65,17 @@ fn a_sparse_product_gives_the_bits_of_the_full_chain() {
         let mut a = sparse(m, k, 0.2, &mut rng);
         a.row_mut(m / 2).fill(0.0);
         let b = random(k, n, &mut rng);
-        let mut got = Array2::from_elem((m, n), f32::NAN);
-        let done = gemm_sparse_rows(a.view(), b.view(), got.view_mut());
-        assert_eq!(done, kernel_runs(), "{m}×{k}×{n}");
-        if done {
-            assert_eq!(bits(got.view()), bits(chain(a.view(), b.view()).view()));
+        for kernel in kernels() {
+            let mut got = Array2::from_elem((m, n), f32::NAN);
+            assert!(
+                product(kernel, a.view(), b.view(), got.view_mut()),
+                "{kernel:?} {m}×{k}×{n}"
+            );
+            assert_eq!(
+                bits(got.view()),
+                bits(chain(a.view(), b.view()).view()),
+                "{kernel:?}"
+            );
             assert!(
                 got.row(m / 2).iter().all(|v| v.to_bits() == 0),
                 "a blank row is +0"
@@ -67,11 +92,17 @@ fn a_transposed_sparse_product_gives_the_bits_of_the_full_chain() {
         let mut x = sparse(batch, inputs, 0.2, &mut rng);
         x.column_mut(3).fill(0.0);
         let dz = random(batch, units, &mut rng);
-        let mut got = Array2::from_elem((inputs, units), f32::NAN);
-        let done = gemm_sparse_rows(x.t(), dz.view(), got.view_mut());
-        assert_eq!(done, kernel_runs(), "{batch}×{inputs}×{units}");
-        if done {
-            assert_eq!(bits(got.view()), bits(chain(x.t(), dz.view()).view()));
+        for kernel in kernels() {
+            let mut got = Array2::from_elem((inputs, units), f32::NAN);
+            assert!(
+                product(kernel, x.t(), dz.view(), got.view_mut()),
+                "{kernel:?}"
+            );
+            assert_eq!(
+                bits(got.view()),
+                bits(chain(x.t(), dz.view()).view()),
+                "{kernel:?}"
+            );
             assert!(got.row(3).iter().all(|v| v.to_bits() == 0));
         }
     }
@@ -84,12 +115,14 @@ fn a_nan_entry_is_an_entry() {
     let mut a = sparse(8, 64, 0.1, &mut rng);
     a[[2, 7]] = f32::NAN;
     let b = random(64, 64, &mut rng);
-    let mut c = Array2::zeros((8, 64));
-    let done = gemm_sparse_rows(a.view(), b.view(), c.view_mut());
-    assert_eq!(done, kernel_runs());
-    if done {
-        assert!(c.row(2).iter().all(|v| v.is_nan()));
-        assert!(c.row(3).iter().all(|v| v.is_finite()));
+    for kernel in kernels() {
+        let mut c = Array2::zeros((8, 64));
+        assert!(
+            product(kernel, a.view(), b.view(), c.view_mut()),
+            "{kernel:?}"
+        );
+        assert!(c.row(2).iter().all(|v| v.is_nan()), "{kernel:?}");
+        assert!(c.row(3).iter().all(|v| v.is_finite()), "{kernel:?}");
     }
 }
 
@@ -99,32 +132,73 @@ fn a_nan_entry_is_an_entry() {
 fn a_sparse_product_is_declined_where_it_does_not_apply() {
     let mut rng = Rng::new(34);
     let b = random(392, 256, &mut rng);
-    let untouched = |c: &Array2<f32>| c.iter().all(|v| v.is_nan());
-    let mut c = Array2::from_elem((32, 256), f32::NAN);
     let dense = sparse(32, 392, 0.4, &mut rng);
-    assert!(!gemm_sparse_rows(dense.view(), b.view(), c.view_mut()));
-    assert!(untouched(&c));
-
     let a = sparse(32, 392, 0.2, &mut rng);
-    let mut narrow = Array2::from_elem((32, 48), f32::NAN);
     let b_narrow = b.slice(s![.., ..48]);
-    assert!(!gemm_sparse_rows(a.view(), b_narrow, narrow.view_mut()));
-    assert!(untouched(&narrow));
-
     let mut infinite = b.clone();
     infinite[[390, 3]] = f32::INFINITY;
-    assert!(!gemm_sparse_rows(a.view(), infinite.view(), c.view_mut()));
-    assert!(untouched(&c));
-
     let bt = random(256, 392, &mut rng);
-    assert!(!gemm_sparse_rows(a.view(), bt.t(), c.view_mut()));
-    assert!(untouched(&c));
+    let untouched = |c: &Array2<f32>| c.iter().all(|v| v.is_nan());
+    for kernel in kernels() {
+        let mut c = Array2::from_elem((32, 256), f32::NAN);
+        assert!(!product(kernel, dense.view(), b.view(), c.view_mut()));
+        assert!(untouched(&c));
 
-    // The product applies to the same operands otherwise, so each refusal above has its cause.
-    assert_eq!(
-        gemm_sparse_rows(a.view(), b.view(), c.view_mut()),
-        kernel_runs()
-    );
+        let mut narrow = Array2::from_elem((32, 48), f32::NAN);
+        assert!(!product(kernel, a.view(), b_narrow, narrow.view_mut()));
+        assert!(untouched(&narrow));
+
+        assert!(!product(kernel, a.view(), infinite.view(), c.view_mut()));
+        assert!(untouched(&c));
+
+        assert!(!product(kernel, a.view(), bt.t(), c.view_mut()));
+        assert!(untouched(&c));
+
+        // The product applies to the same operands otherwise, so each refusal above has its
+        // cause.
+        assert!(
+            product(kernel, a.view(), b.view(), c.view_mut()),
+            "{kernel:?}"
+        );
+    }
+    // The processor's own choice applies where it runs a kernel.
+    let mut c = Array2::from_elem((32, 256), f32::NAN);
+    let done = gemm_sparse_cols(a.view(), b.view(), 0..256, c.view_mut());
+    assert_eq!(done, !kernels().is_empty());
+}
+
+/// A block of columns takes the path of the whole product, at any width: a thread team's
+/// column blocks then take the same path at any thread count.
+#[test]
+fn a_block_of_columns_applies_or_declines_as_the_whole_product() {
+    let mut rng = Rng::new(36);
+    let a = sparse(16, 100, 0.2, &mut rng);
+    let mut b = random(100, 96, &mut rng);
+    let want = chain(a.view(), b.slice(s![.., 32..64]));
+    for kernel in kernels() {
+        // 32 columns, narrower than a product the kernel takes, of one it takes.
+        let mut block = Array2::from_elem((16, 32), f32::NAN);
+        assert!(gemm_sparse_on(
+            kernel,
+            a.view(),
+            b.view(),
+            32..64,
+            block.view_mut()
+        ));
+        assert_eq!(bits(block.view()), bits(want.view()), "{kernel:?}");
+    }
+    // A value that is not finite outside the block declines the block too.
+    b[[7, 90]] = f32::NAN;
+    for kernel in kernels() {
+        let mut block = Array2::from_elem((16, 32), f32::NAN);
+        assert!(!gemm_sparse_on(
+            kernel,
+            a.view(),
+            b.view(),
+            32..64,
+            block.view_mut()
+        ));
+    }
 }
 
 /// A training step's lists stay for the next step; one huge product's are given back.
@@ -133,15 +207,13 @@ fn only_short_lists_are_kept_between_products() {
     let mut rng = Rng::new(35);
     let b = random(1500, 64, &mut rng);
     let small = sparse(32, 1500, 0.2, &mut rng);
-    let mut c = Array2::zeros((32, 64));
-    let done = gemm_sparse_rows(small.view(), b.view(), c.view_mut());
-    assert_eq!(done, kernel_runs());
-    if done {
-        assert!(kept_entries() >= 32 * 1500 / 10, "a step's lists are kept");
-    }
     let huge = sparse(4000, 1500, 0.2, &mut rng);
-    let mut c = Array2::zeros((4000, 64));
-    let done = gemm_sparse_rows(huge.view(), b.view(), c.view_mut());
-    assert_eq!(done, kernel_runs());
-    assert_eq!(kept_entries(), 0, "1.2 million entries are not kept");
+    for kernel in kernels() {
+        let mut c = Array2::zeros((32, 64));
+        assert!(product(kernel, small.view(), b.view(), c.view_mut()));
+        assert!(kept_entries() >= 32 * 1500 / 10, "a step's lists are kept");
+        let mut c = Array2::zeros((4000, 64));
+        assert!(product(kernel, huge.view(), b.view(), c.view_mut()));
+        assert_eq!(kept_entries(), 0, "1.2 million entries are not kept");
+    }
 }
