@@ -5,6 +5,9 @@ use std::arch::x86_64::*;
 
 use ndarray::ArrayView2;
 
+/// Room a row's reader may write past its last value: one vector's overhang.
+const OVERHANG: usize = 16;
+
 /// The entries of each row of a matrix that are not zero (NaN included), in ascending column
 /// order: row `i`'s are `cols[starts[i]..starts[i + 1]]`, with `values` alongside.
 #[derive(Default)]
@@ -80,59 +83,66 @@ impl SparseRows {
     /// their columns are packed to the front of a vector and stored at the end of the lists.
     #[inline(always)]
     fn read_rows(&mut self, a: ArrayView2<f32>, limit: usize) -> bool {
-        let k = a.ncols();
-        self.starts.clear();
-        self.starts.push(0);
-        self.cols.clear();
-        self.values.clear();
-        let mut len = 0usize;
-        for row in a.rows() {
-            // Room for the whole row and one vector's overhang: no store lands beyond it.
-            // SAFETY: the first `len` entries of both lists are written.
-            unsafe {
-                self.cols.set_len(len);
-                self.values.set_len(len);
-            }
-            self.cols.reserve(k + 16);
-            self.values.reserve(k + 16);
-            let (cols, values) = (self.cols.as_mut_ptr(), self.values.as_mut_ptr());
-            let base = row.as_ptr();
-            let mut p = 0;
-            while p < k {
-                let valid = crate::simd::first_lanes((k - p).min(16));
-                // SAFETY: `fill` runs on AVX-512F; the masked load reads only lanes below
-                // `k` of a row with unit stride, and the stores stay inside the capacity
-                // reserved for this row.
-                unsafe {
-                    let v = _mm512_maskz_loadu_ps(valid, base.add(p));
-                    let set = _mm512_mask_cmp_ps_mask::<_CMP_NEQ_UQ>(valid, v, _mm512_setzero_ps());
-                    let at = _mm512_add_epi32(
-                        _mm512_set1_epi32(p as i32),
-                        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                    );
-                    _mm512_storeu_ps(values.add(len), _mm512_maskz_compress_ps(set, v));
-                    _mm512_storeu_si512(cols.add(len).cast(), _mm512_maskz_compress_epi32(set, at));
-                    len += set.count_ones() as usize;
+        // SAFETY: `fill` runs on AVX-512F.
+        let iota =
+            unsafe { _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) };
+        self.read_rows_with(
+            a,
+            limit,
+            #[inline(always)]
+            |row, k, cols, values| {
+                let mut kept = 0;
+                let mut p = 0;
+                while p < k {
+                    let valid = crate::simd::first_lanes((k - p).min(16));
+                    // SAFETY: `fill` runs on AVX-512F; the masked load reads only lanes below
+                    // `k` of the row, and the stores stay within the row's room.
+                    unsafe {
+                        let v = _mm512_maskz_loadu_ps(valid, row.add(p));
+                        let zero = _mm512_setzero_ps();
+                        let set = _mm512_mask_cmp_ps_mask::<_CMP_NEQ_UQ>(valid, v, zero);
+                        let at = _mm512_add_epi32(_mm512_set1_epi32(p as i32), iota);
+                        _mm512_storeu_ps(values.add(kept), _mm512_maskz_compress_ps(set, v));
+                        let packed = _mm512_maskz_compress_epi32(set, at);
+                        _mm512_storeu_si512(cols.add(kept).cast(), packed);
+                        kept += set.count_ones() as usize;
+                    }
+                    p += 16;
                 }
-                p += 16;
-            }
-            if len > limit {
-                return false;
-            }
-            self.starts.push(len as u32);
-        }
-        // SAFETY: the first `len` entries of both lists are written, within their capacity.
-        unsafe {
-            self.cols.set_len(len);
-            self.values.set_len(len);
-        }
-        true
+                kept
+            },
+        )
     }
 
     /// [`read_rows`](Self::read_rows) a value at a time: each is stored at the end of the
     /// lists, which grow by one only where it is not zero (no branch to mispredict).
     #[inline(always)]
     fn read_rows_portable(&mut self, a: ArrayView2<f32>, limit: usize) -> bool {
+        self.read_rows_with(a, limit, |row, k, cols, values| {
+            let mut kept = 0;
+            for p in 0..k {
+                // SAFETY: `p` is below `k`, and at most `k` entries are stored.
+                unsafe {
+                    let v = *row.add(p);
+                    *cols.add(kept) = p as u32;
+                    *values.add(kept) = v;
+                    kept += usize::from(v != 0.0);
+                }
+            }
+            kept
+        })
+    }
+
+    /// Reads the rows of `a` (each contiguous) with `read_row(row, k, cols, values)`, which
+    /// stores a row's non-zero values and their columns from `values` and `cols` on, writing
+    /// at most `k + OVERHANG` entries, and returns how many it kept.
+    #[inline(always)]
+    fn read_rows_with(
+        &mut self,
+        a: ArrayView2<f32>,
+        limit: usize,
+        read_row: impl Fn(*const f32, usize, *mut u32, *mut f32) -> usize,
+    ) -> bool {
         let k = a.ncols();
         self.starts.clear();
         self.starts.push(0);
@@ -145,17 +155,14 @@ impl SparseRows {
                 self.cols.set_len(len);
                 self.values.set_len(len);
             }
-            self.cols.reserve(k);
-            self.values.reserve(k);
+            self.cols.reserve(k + OVERHANG);
+            self.values.reserve(k + OVERHANG);
             let (cols, values) = (self.cols.as_mut_ptr(), self.values.as_mut_ptr());
-            for (p, &v) in row.iter().enumerate() {
-                // SAFETY: at most `k` values of this row are stored, within the room reserved.
-                unsafe {
-                    *cols.add(len) = p as u32;
-                    *values.add(len) = v;
-                }
-                len += usize::from(v != 0.0);
-            }
+            // SAFETY: the row has `k` values at unit stride (or one value); there is room for
+            // `k + OVERHANG` entries from `len` on.
+            len += read_row(row.as_ptr(), k, unsafe { cols.add(len) }, unsafe {
+                values.add(len)
+            });
             if len > limit {
                 return false;
             }
