@@ -30,6 +30,8 @@ mod sparse;
 #[cfg(target_arch = "x86_64")]
 mod sparse_avx512;
 #[cfg(target_arch = "x86_64")]
+mod sparse_out;
+#[cfg(target_arch = "x86_64")]
 mod sparse_portable;
 #[cfg(target_arch = "x86_64")]
 mod sparse_rows;

@@ -23,6 +23,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 
 use super::kernel_runs;
 use super::skip::all_finite;
+use super::sparse_out::Out;
 use super::sparse_rows::SparseRows;
 use super::{sparse_avx512, sparse_portable};
 
@@ -116,14 +117,15 @@ pub fn gemm_sparse_on(
         if !filled || !all_finite(b) {
             return false;
         }
-        let out = Out {
-            // SAFETY: `cols.start` is at most the columns of `b`.
-            b: unsafe { b.as_ptr().add(cols.start) },
-            b_rows: b.strides()[0],
-            n: cols.len(),
-            c: c.as_mut_ptr(),
-            c_rows: c.strides()[0],
-        };
+        // SAFETY: `cols.start` is at most the columns of `b`.
+        let b_block = unsafe { b.as_ptr().add(cols.start) };
+        let out = Out::new(
+            b_block,
+            b.strides()[0],
+            cols.len(),
+            c.as_mut_ptr(),
+            c.strides()[0],
+        );
         // SAFETY: every listed column is below `k`, the rows of `b`, and there are `m`
         // lists, the rows of `c`, which is borrowed mutably; `runs` checked the processor.
         match kernel {
@@ -149,41 +151,4 @@ fn kept((rows, spare): &(SparseRows, SparseRows)) -> usize {
 #[cfg(test)]
 pub fn kept_entries() -> usize {
     ROWS.with(|rows| kept(&rows.borrow()))
-}
-
-/// Where `B` and `C` lie: `B[p, j]` at `b + p·b_rows + j`, `C[i, j]` at `c + i·c_rows + j`,
-/// for `j < n`.
-pub struct Out {
-    b: *const f32,
-    b_rows: isize,
-    n: usize,
-    c: *mut f32,
-    c_rows: isize,
-}
-
-impl Out {
-    /// How many columns.
-    pub fn n(&self) -> usize {
-        self.n
-    }
-
-    /// Where row `p` of `B` starts.
-    ///
-    /// # Safety
-    /// `p` is a row of `B`.
-    #[inline(always)]
-    pub unsafe fn b_row(&self, p: u32) -> *const f32 {
-        // SAFETY: the caller's.
-        unsafe { self.b.offset(p as isize * self.b_rows) }
-    }
-
-    /// Where row `i` of `C` starts.
-    ///
-    /// # Safety
-    /// `i` is a row of `C`.
-    #[inline(always)]
-    pub unsafe fn c_row(&self, i: usize) -> *mut f32 {
-        // SAFETY: the caller's.
-        unsafe { self.c.offset(i as isize * self.c_rows) }
-    }
 }

@@ -3,7 +3,7 @@
 
 use std::arch::x86_64::*;
 
-use super::sparse::Out;
+use super::sparse_out::Out;
 use super::sparse_rows::SparseRows;
 
 /// Every row of `C`, in tiles of up to 256 columns (16 vectors of sums in registers).

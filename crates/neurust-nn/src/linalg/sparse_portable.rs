@@ -3,7 +3,7 @@
 //! which the compiler turns into eight vectors of sums when the caller compiles it for AVX2
 //! (`simd::widest`).
 
-use super::sparse::Out;
+use super::sparse_out::Out;
 use super::sparse_rows::SparseRows;
 
 /// Columns per tile: eight AVX2 vectors of sums, held in registers across a row's entries.

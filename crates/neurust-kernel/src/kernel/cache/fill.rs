@@ -1,17 +1,10 @@
 //! Filling an empty slot: copying a built one, or waiting for the kernel that is building one.
 
 use super::seed::{Seed, copy_tree, seed};
-use super::slot::{BUILD_WAIT, MAX_SLOTS, Slot, lock, try_lock};
+use super::slot::{BUILD_WAIT, MAX_SLOTS, READY_MARKER, Slot, is_built, lock, try_lock};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// A slot is a seed source only once a kernel has finished its preload in it (a slot whose
-/// first build was cut short may hold a partial `target`).
-pub(super) fn is_built(dir: &Path) -> bool {
-    dir.join(READY_MARKER).is_file() && dir.join("target").is_dir()
-}
-
-const READY_MARKER: &str = ".neurust-ready";
 /// Present while a kernel runs its preload in a slot that was not built: only such a slot is
 /// worth waiting for (a kernel that is itself waiting never has it, so two never wait for each
 /// other; a kernel that died leaves it behind but also releases its lock).

@@ -3,8 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::fill::is_built;
-use super::slot::{MAX_SLOTS, try_lock};
+use super::slot::{MAX_SLOTS, is_built, try_lock};
 
 /// What one try at seeding a slot came to.
 pub(super) enum Seed {

@@ -23,6 +23,15 @@ pub struct Slot {
     pub(super) _key_lock: File,
 }
 
+/// Written in a slot once a kernel has finished its preload there.
+pub const READY_MARKER: &str = ".neurust-ready";
+
+/// A slot is a seed source only once a kernel has finished its preload in it (a slot whose
+/// first build was cut short may hold a partial `target`).
+pub fn is_built(dir: &Path) -> bool {
+    dir.join(READY_MARKER).is_file() && dir.join("target").is_dir()
+}
+
 /// How long a kernel waits for another kernel's first build before building itself.
 pub const BUILD_WAIT: Duration = Duration::from_secs(20 * 60);
 
