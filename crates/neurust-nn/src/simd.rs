@@ -14,8 +14,7 @@ pub fn widest<R>(f: impl FnOnce() -> R) -> R {
             // SAFETY: the processor supports the features the function is compiled for.
             return unsafe { avx512(f) };
         }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
+        if has_avx2_fma() {
             // SAFETY: as above.
             return unsafe { avx2(f) };
         }
@@ -28,6 +27,12 @@ pub fn widest<R>(f: impl FnOnce() -> R) -> R {
 #[cfg(target_arch = "x86_64")]
 pub fn has_avx512() -> bool {
     cfg!(feature = "avx512") && std::arch::is_x86_feature_detected!("avx512f")
+}
+
+/// Whether the processor has AVX2 and FMA (the AVX2 paths).
+#[cfg(target_arch = "x86_64")]
+pub fn has_avx2_fma() -> bool {
+    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
 }
 
 #[cfg(target_arch = "x86_64")]

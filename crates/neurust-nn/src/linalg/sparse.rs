@@ -59,7 +59,7 @@ pub enum Kernel {
 pub fn kernel() -> Option<Kernel> {
     if kernel_runs() {
         Some(Kernel::Avx512)
-    } else if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+    } else if crate::simd::has_avx2_fma() {
         Some(Kernel::Portable)
     } else {
         None

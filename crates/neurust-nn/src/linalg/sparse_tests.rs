@@ -11,12 +11,11 @@ use crate::Rng;
 
 /// The kernels this processor runs: AVX-512 and the portable one, or the portable one alone.
 fn kernels() -> Vec<Kernel> {
-    let portable = is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma");
     let mut kernels = Vec::new();
     if kernel_runs() {
         kernels.push(Kernel::Avx512);
     }
-    if portable {
+    if crate::simd::has_avx2_fma() {
         kernels.push(Kernel::Portable);
     }
     kernels
@@ -47,6 +46,22 @@ fn chain(a: ArrayView2<f32>, b: ArrayView2<f32>) -> Array2<f32> {
     })
 }
 
+/// `a·b` on each kernel, asserting that each takes the product and gives the chain's bits.
+fn the_chain_on_every_kernel(a: ArrayView2<f32>, b: ArrayView2<f32>) -> Vec<Array2<f32>> {
+    let want = bits(chain(a, b).view());
+    let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
+    let run = |kernel| {
+        let mut got = Array2::from_elem((m, n), f32::NAN);
+        assert!(
+            product(kernel, a, b, got.view_mut()),
+            "{kernel:?} {m}×{k}×{n}"
+        );
+        assert_eq!(bits(got.view()), want, "{kernel:?} {m}×{k}×{n}");
+        got
+    };
+    kernels().into_iter().map(run).collect()
+}
+
 /// Shapes with column tiles of every width (256 + 32 + 12, 128 + 64, ...), a single row,
 /// blank rows, and more rows than a batch.
 const SHAPES: [(usize, usize, usize); 6] = [
@@ -65,17 +80,7 @@ fn a_sparse_product_gives_the_bits_of_the_full_chain() {
         let mut a = sparse(m, k, 0.2, &mut rng);
         a.row_mut(m / 2).fill(0.0);
         let b = random(k, n, &mut rng);
-        for kernel in kernels() {
-            let mut got = Array2::from_elem((m, n), f32::NAN);
-            assert!(
-                product(kernel, a.view(), b.view(), got.view_mut()),
-                "{kernel:?} {m}×{k}×{n}"
-            );
-            assert_eq!(
-                bits(got.view()),
-                bits(chain(a.view(), b.view()).view()),
-                "{kernel:?}"
-            );
+        for got in the_chain_on_every_kernel(a.view(), b.view()) {
             assert!(
                 got.row(m / 2).iter().all(|v| v.to_bits() == 0),
                 "a blank row is +0"
@@ -92,17 +97,7 @@ fn a_transposed_sparse_product_gives_the_bits_of_the_full_chain() {
         let mut x = sparse(batch, inputs, 0.2, &mut rng);
         x.column_mut(3).fill(0.0);
         let dz = random(batch, units, &mut rng);
-        for kernel in kernels() {
-            let mut got = Array2::from_elem((inputs, units), f32::NAN);
-            assert!(
-                product(kernel, x.t(), dz.view(), got.view_mut()),
-                "{kernel:?}"
-            );
-            assert_eq!(
-                bits(got.view()),
-                bits(chain(x.t(), dz.view()).view()),
-                "{kernel:?}"
-            );
+        for got in the_chain_on_every_kernel(x.t(), dz.view()) {
             assert!(got.row(3).iter().all(|v| v.to_bits() == 0));
         }
     }
