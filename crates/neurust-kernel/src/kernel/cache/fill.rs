@@ -86,12 +86,16 @@ impl Slot {
         copy: &mut impl FnMut(&Path, &Path) -> Result<(), String>,
         late: bool,
     ) -> Step {
+        // Builders are looked for before built slots. A build that ends between the two looks
+        // is then found built: its ready marker is written before its building one goes. In
+        // the other order it could be found neither, and this kernel would build too.
+        let builder = building(&self.base, self.index);
         match seed(&self.base, &self.dir, self.index, copy) {
             Seed::Copied(from) => return Step::Done(Some(from)),
             Seed::Failed(from, why) => return Step::CopyFailed(from, why),
             Seed::NothingBuilt => {}
         }
-        match building(&self.base, self.index) {
+        match builder {
             Some(builder) if !late => Step::Wait(builder),
             _ => {
                 self.mark_building();
