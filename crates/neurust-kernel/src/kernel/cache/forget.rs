@@ -4,9 +4,9 @@ use std::path::Path;
 
 /// Makes cargo rebuild the neurust crates in a slot (`dir`): removes their fingerprints,
 /// outputs and incremental state under `target/` (rustc hard-links a crate's `.rmeta` from its
-/// incremental session, so a damaged one would come back from there). For outputs that are damaged but look up to date (a truncated
-/// `.rlib` with its old modification time), which cargo would otherwise keep. Returns how
-/// many entries it removed.
+/// incremental session, so a damaged one would come back from there). For outputs that are
+/// damaged but look up to date (a truncated `.rlib` with its old modification time), which
+/// cargo would otherwise keep. Returns how many entries it removed.
 pub fn forget_neurust(dir: &Path) -> usize {
     let mut removed = 0;
     let mut todo = vec![dir.join("target")];
