@@ -22,6 +22,38 @@ pub fn widest<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// `dst.copy_from_slice(src)`, by 16-float loads and stores where the AVX-512 paths run. For a
+/// training batch's rows, copied on a worker while the other core computes, the C library's
+/// `memcpy` (`rep movsb` at these sizes) was measured far slower on an AMD EPYC than this loop,
+/// though not when timed alone.
+pub fn copy(dst: &mut [f32], src: &[f32]) {
+    assert_eq!(
+        dst.len(),
+        src.len(),
+        "copy between slices of different lengths"
+    );
+    #[cfg(target_arch = "x86_64")]
+    if has_avx512() {
+        // SAFETY: the processor has AVX-512F; the lengths are equal.
+        unsafe { copy_avx512(dst, src) };
+        return;
+    }
+    dst.copy_from_slice(src);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn copy_avx512(dst: &mut [f32], src: &[f32]) {
+    use std::arch::x86_64::{_mm512_loadu_ps, _mm512_storeu_ps};
+    let mut d = dst.chunks_exact_mut(16);
+    let mut s = src.chunks_exact(16);
+    for (d, s) in (&mut d).zip(&mut s) {
+        // SAFETY: both chunks hold 16 floats.
+        unsafe { _mm512_storeu_ps(d.as_mut_ptr(), _mm512_loadu_ps(s.as_ptr())) };
+    }
+    d.into_remainder().copy_from_slice(s.remainder());
+}
+
 /// Whether the AVX-512 paths run: built with the `avx512` feature (the default) and the
 /// processor has AVX-512F.
 #[cfg(target_arch = "x86_64")]

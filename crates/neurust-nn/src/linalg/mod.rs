@@ -49,7 +49,7 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use crate::parallel;
 #[cfg(target_arch = "x86_64")]
 pub use gathered::{Gathered, gemm_gathered};
-pub use panels::{Partition, gemm_blocks, gemm_panels, panel_count, panel_rows};
+pub use panels::{Partition, gemm_blocks, gemm_panels};
 pub use shared_blocks::SharedBlocks;
 
 /// Below this many multiply-adds a product runs on one thread.

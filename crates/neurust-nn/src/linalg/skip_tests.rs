@@ -3,9 +3,10 @@
 
 use ndarray::{Array2, s};
 
+use super::panels::{panel_count, panel_rows};
 use super::skip::{gemm_skipping_rows, gemm_skipping_steps};
 use super::test_values::{bits, random};
-use super::{gemm_blocks, gemm_panels, gemm_serial, kernel_runs, panel_count, panel_rows};
+use super::{gemm_blocks, gemm_panels, gemm_serial, kernel_runs};
 use crate::Rng;
 
 /// Random values with the lines `zero(i)` of `axis` zero (some of them −0), and scattered

@@ -1,5 +1,5 @@
-//! The training loop's input batches: the shuffled rows of the inputs copied into one reused
-//! buffer, by the threads that use them.
+//! The training loop's input batches: the shuffled rows of the inputs copied into reused
+//! buffers.
 //!
 //! A shuffled batch's rows lie anywhere in a training set far larger than the caches, so
 //! nearly every row also misses the TLB, and the page-table walk waits on memory too once a
@@ -8,9 +8,6 @@
 //! then covers 2 MiB instead of 4 KiB. The copy lives for one `fit` call.
 
 use ndarray::{Array2, ArrayView2, ArrayViewMut2, CowArray, Ix2, s};
-
-use crate::linalg::{SharedBlocks, panel_count, panel_rows};
-use crate::parallel;
 
 /// Training sets smaller than this stay where they are: their page tables stay in cache.
 const COPY_MIN_BYTES: usize = 16 << 20;
@@ -56,29 +53,14 @@ fn advise_huge_pages(_: &mut Vec<f32>) -> bool {
     false
 }
 
-/// Copies rows `idx` of `x`, in that order, into the first rows of `out`. Inputs as wide as a
-/// panelled Dense kernel's rows (`linalg::panels`) are copied by panels of columns, each by the
-/// thread that multiplies that panel, so that it lands in that core's cache.
-pub(super) fn gather(x: ArrayView2<f32>, idx: &[usize], out: &mut Array2<f32>) {
-    let panels = panel_count(x.ncols());
-    if panels == 1 || parallel::num_threads() == 1 {
-        copy_rows(x, idx, out.view_mut());
-        return;
-    }
-    let shared = SharedBlocks::new(out.view_mut());
-    parallel::run_parts(panels, &|p| {
-        let cols = panel_rows(x.ncols(), p);
-        // SAFETY: the panels' columns are disjoint.
-        let block = unsafe { shared.cols(cols.clone()) };
-        copy_rows(x.slice(s![.., cols]), idx, block);
-    });
-}
-
-fn copy_rows(x: ArrayView2<f32>, idx: &[usize], mut out: ArrayViewMut2<f32>) {
+/// Copies rows `idx` of `x`, in that order, into the first rows of `out`, on this thread. The
+/// training loop runs it on a worker for the next batch while a step runs
+/// (`parallel::with_background`).
+pub(super) fn gather(x: ArrayView2<f32>, idx: &[usize], mut out: ArrayViewMut2<f32>) {
     for (r, &i) in idx.iter().enumerate() {
         let (src, mut dst) = (x.row(i), out.row_mut(r));
         match (src.as_slice(), dst.as_slice_mut()) {
-            (Some(s), Some(d)) => d.copy_from_slice(s),
+            (Some(s), Some(d)) => crate::simd::copy(d, s),
             _ => dst.assign(&src),
         }
     }
@@ -94,7 +76,7 @@ mod tests {
             let x = Array2::from_shape_fn((50, cols), |(i, j)| (i * 1000 + j) as f32);
             let idx = [7, 3, 49, 0, 3, 21];
             let mut out = Array2::from_elem((8, cols), f32::NAN);
-            gather(x.view(), &idx, &mut out);
+            gather(x.view(), &idx, out.view_mut());
             for (r, &i) in idx.iter().enumerate() {
                 assert_eq!(out.row(r), x.row(i), "{cols} columns, row {r}");
             }

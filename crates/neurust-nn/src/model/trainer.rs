@@ -12,7 +12,7 @@ use crate::callbacks::{
     Callback, CallbackContext, FitParams, Logs, TerminateOnNaN, default_progress, take_interrupt,
 };
 use crate::data::{TargetBuf, check_finite};
-use crate::{Error, History, Metric, Result, Rng};
+use crate::{Error, History, Metric, Result, Rng, parallel};
 
 impl Fit<'_, '_> {
     /// Trains, and returns the History of this call. An interrupt (or the stop handle) ends
@@ -107,7 +107,9 @@ impl Fit<'_, '_> {
         let mut rng = Rng::new(seed.unwrap_or_else(crate::rng::next_seed));
         let mut ws = Workspace::new(model, batch_size.min(train_rows), true)?;
         let feat = x.ncols();
-        let mut xb = Array2::<f32>::zeros((batch_size.min(train_rows), feat));
+        // Two batch buffers: a worker copies the next batch into one while a step reads the
+        // other (`parallel::with_background`).
+        let mut xbs = [(); 2].map(|_| Array2::<f32>::zeros((batch_size.min(train_rows), feat)));
         let mut tb = TargetBuf::for_targets(&targets);
         let mut order: Vec<usize> = (0..train_rows).collect();
         let rows_x = batch::training_rows(x.view(), train_rows);
@@ -139,7 +141,8 @@ impl Fit<'_, '_> {
             logs.clear();
             sums.iter_mut().for_each(|s| *s = 0.0);
             let (mut loss_sum, mut seen) = (0.0f64, 0usize);
-            for (step, chunk) in order.chunks(batch_size).enumerate() {
+            let chunks: Vec<&[usize]> = order.chunks(batch_size).collect();
+            for (step, &chunk) in chunks.iter().enumerate() {
                 if take_interrupt() || stop.as_ref().is_some_and(|h| h.is_stopped()) {
                     interrupted = Some(format!(
                         "epoch {}/{epochs}, batch {step}/{steps}",
@@ -148,19 +151,37 @@ impl Fit<'_, '_> {
                     break 'epochs;
                 }
                 let rows = chunk.len();
-                batch::gather(rows_x.view(), chunk, &mut xb);
+                let [even, odd] = &mut xbs;
+                let (xb, next) = if step % 2 == 0 {
+                    (even, odd)
+                } else {
+                    (odd, even)
+                };
+                if step == 0 {
+                    batch::gather(rows_x.view(), chunk, xb.view_mut());
+                }
                 targets.gather(chunk, &mut tb);
-                loss_sum += ws.gradients(
-                    model,
-                    xb.slice(s![..rows, ..]),
-                    &tb,
-                    &mut rng,
-                    &metrics,
-                    &mut sums,
-                );
-                let compiled = model.compiled.as_mut().expect("checked above");
-                compiled.optimizer.step(&mut model.layers);
-                model.layers.iter_mut().for_each(|l| l.update_state());
+                let mut step_fn = || {
+                    let loss = ws.gradients(
+                        model,
+                        xb.slice(s![..rows, ..]),
+                        &tb,
+                        &mut rng,
+                        &metrics,
+                        &mut sums,
+                    );
+                    let compiled = model.compiled.as_mut().expect("checked above");
+                    compiled.optimizer.step(&mut model.layers);
+                    model.layers.iter_mut().for_each(|l| l.update_state());
+                    loss
+                };
+                loss_sum += match chunks.get(step + 1) {
+                    Some(&idx) => parallel::with_background(
+                        &mut || batch::gather(rows_x.view(), idx, next.view_mut()),
+                        step_fn,
+                    ),
+                    None => step_fn(),
+                };
                 seen += rows;
                 logs.set("loss", loss_sum / seen as f64);
                 for (m, sum) in compiled_keys(&names).zip(&sums) {

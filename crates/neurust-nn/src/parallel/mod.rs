@@ -6,6 +6,8 @@
 //! until none is left, so a worker that the OS has not scheduled (a busy machine) costs
 //! nothing: the caller simply does its part too. Idle workers spin briefly, then park.
 //! One job runs at a time; a nested or concurrent call runs its parts on the calling thread.
+//! Beside the jobs, one task at a time can run on a worker while the caller goes on
+//! ([`with_background`]): the training loop copies the next batch that way.
 //!
 //! Each thread first claims its *home* part (the caller part 0, worker `i` part `i`), so a job
 //! split the same way as the one before finds its data in the cache of the core that last
@@ -18,6 +20,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::thread::{self, Thread};
 
+mod background;
 mod split;
 pub use split::{SharedMut, split_range};
 
@@ -40,6 +43,7 @@ struct Shared {
     parts: AtomicUsize,
     panicked: AtomicBool,
     job: UnsafeCell<Option<Job>>,
+    background: background::Slot,
 }
 
 // SAFETY: `job` is written only by the thread holding `Team::busy`, before the Release store
@@ -85,6 +89,7 @@ fn team() -> &'static Team {
             parts: AtomicUsize::new(0),
             panicked: AtomicBool::new(false),
             job: UnsafeCell::new(None),
+            background: background::Slot::new(),
         }));
         let workers = (1..n)
             .filter_map(|i| {
@@ -184,6 +189,7 @@ fn worker(shared: &'static Shared, home: usize) {
         };
         seen = generation;
         work(shared, generation, home);
+        shared.background.after_job(generation);
     }
 }
 
@@ -234,6 +240,20 @@ pub fn run_parts(parts: usize, f: &(dyn Fn(usize) + Sync)) {
     if shared.panicked.swap(false, Ordering::Relaxed) {
         panic!("a neurust worker thread panicked");
     }
+}
+
+/// Runs `body` here and `task` on a worker once it has done its share of the next job `body`
+/// publishes (on this thread if none has taken it by the end of `body`); returns `body`'s
+/// result after both have finished. Without a worker, from inside a job, or while another
+/// background task waits, `task` runs first, here.
+pub fn with_background<R>(task: &mut (dyn FnMut() + Send), body: impl FnOnce() -> R) -> R {
+    let team = team();
+    if IN_JOB.with(|flag| flag.get()) || team.workers.is_empty() {
+        task();
+        return body();
+    }
+    let next = (team.shared.claim.load(Ordering::Acquire) >> 32) + 1;
+    team.shared.background.run_beside(next, task, body)
 }
 
 #[cfg(test)]
