@@ -90,7 +90,7 @@ impl Conv2D {
                         debug_assert!(done, "scratch rows are contiguous");
                     }
                     let samples = out
-                        .chunks_exact_mut(g.positions() * filters)
+                        .chunks_exact(g.positions() * filters)
                         .zip(yc.chunks_exact_mut(pooled_len))
                         .zip(wc.chunks_exact_mut(pooled_len));
                     crate::simd::widest(

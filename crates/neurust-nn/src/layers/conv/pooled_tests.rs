@@ -148,6 +148,14 @@ fn pooling_inside_the_convolution_matches_the_two_layers_bit_for_bit() {
         MaxPooling2D::new([2, 2]),
         "strided, 37 filters",
     );
+    // Whole vectors of channels, as in keras.io's convnet (32 filters, 2×2 pools).
+    compare(
+        [12, 10, 3],
+        6,
+        relu(32, [3, 3]),
+        MaxPooling2D::new([2, 2]),
+        "32 filters",
+    );
 }
 
 #[test]

@@ -38,18 +38,36 @@ fn cell(g: &Geometry, p: usize, k: usize) -> usize {
 
 /// `out` (one sample's pooled values) = the maximum of each window of `y` (its convolution
 /// output), per channel; `won` = the first window position holding it, or `NONE`. With
-/// `bias`, `y` holds the products alone: each window's values first get the layer's epilogue
-/// in place (`epilogue::bias_relu`'s operations: `+ bias`, then with `relu` the ReLU), while
-/// in cache; values in no window keep the products. Without NaNs (`relu`) the first position
-/// holding the maximum is the last one greater than every position before it, found in the
-/// same loop; otherwise in a second.
+/// `bias`, `y` holds the products alone, and each value gets the layer's epilogue
+/// (`epilogue::bias_relu`'s operations: `+ bias`, then with `relu` the ReLU) as it is read,
+/// while in cache; `y` itself is not written. Without NaNs (`relu`) the first position holding
+/// the maximum is the last one greater than every position before it, found in the same loop;
+/// otherwise in a second.
 #[inline(always)]
 pub(super) fn max_pool(
     g: &Geometry,
-    y: &mut [f32],
+    y: &[f32],
     bias: Option<&[f32]>,
+    pooled: (&mut [f32], &mut [u8]),
+    relu: bool,
+) {
+    match bias {
+        Some(bias) if relu => pool_with(g, y, bias, pooled, relu, |v, b| (v + b).max(0.0)),
+        Some(bias) => pool_with(g, y, bias, pooled, relu, |v, b| v + b),
+        // Any `c` values stand in for the bias the closure ignores.
+        None => pool_with(g, y, &y[..g.channels], pooled, relu, |v, _| v),
+    }
+}
+
+/// [`max_pool`] with each value of `y` read as `value(v, bias)`.
+#[inline(always)]
+fn pool_with(
+    g: &Geometry,
+    y: &[f32],
+    bias: &[f32],
     (out, won): (&mut [f32], &mut [u8]),
     relu: bool,
+    value: impl Fn(f32, f32) -> f32,
 ) {
     let c = g.channels;
     let n = g.h.window * g.w.window;
@@ -58,23 +76,15 @@ pub(super) fn max_pool(
         .zip(won.chunks_exact_mut(c))
         .enumerate()
     {
-        if let Some(bias) = bias {
-            for k in 0..n {
-                let v = &mut y[cell(g, p, k)..][..c];
-                if relu {
-                    v.iter_mut()
-                        .zip(bias)
-                        .for_each(|(v, &b)| *v = (*v + b).max(0.0));
-                } else {
-                    v.iter_mut().zip(bias).for_each(|(v, &b)| *v += b);
-                }
-            }
+        let first = &y[cell(g, p, 0)..][..c];
+        for ((o, &v), &b) in out.iter_mut().zip(first).zip(bias) {
+            *o = value(v, b);
         }
-        out.copy_from_slice(&y[cell(g, p, 0)..][..c]);
         won.fill(0);
         for k in 1..n {
             let v = &y[cell(g, p, k)..][..c];
-            for ((o, w), &v) in out.iter_mut().zip(won.iter_mut()).zip(v) {
+            for (((o, w), &v), &b) in out.iter_mut().zip(won.iter_mut()).zip(v).zip(bias) {
+                let v = value(v, b);
                 *w = if v > *o { k as u8 } else { *w };
                 *o = o.max(v);
             }
@@ -86,8 +96,8 @@ pub(super) fn max_pool(
         // Backwards, so that the first position holding the maximum is the last written.
         for k in (0..n).rev() {
             let v = &y[cell(g, p, k)..][..c];
-            for ((w, &o), &v) in won.iter_mut().zip(&*out).zip(v) {
-                *w = if v == o { k as u8 } else { *w };
+            for (((w, &o), &v), &b) in won.iter_mut().zip(&*out).zip(v).zip(bias) {
+                *w = if value(v, b) == o { k as u8 } else { *w };
             }
         }
     }
