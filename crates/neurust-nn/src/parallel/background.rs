@@ -12,6 +12,8 @@ use std::cell::UnsafeCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 
+use super::wait::spin_until;
+
 type Task = *mut (dyn FnMut() + Send);
 
 const EMPTY: u8 = 0;
@@ -117,15 +119,7 @@ impl Drop for Finish<'_> {
     fn drop(&mut self) {
         let slot = self.0;
         if !slot.take() {
-            let mut spins = 0u32;
-            while slot.state.load(Ordering::Acquire) != DONE {
-                spins += 1;
-                if spins < 2_000 {
-                    std::hint::spin_loop();
-                } else {
-                    std::thread::yield_now();
-                }
-            }
+            spin_until(|| slot.state.load(Ordering::Acquire) == DONE);
         }
         // SAFETY: the task is done and no one reads the pointer until the next post.
         unsafe { *slot.task.get() = None };

@@ -22,6 +22,7 @@ use std::thread::{self, Thread};
 
 mod background;
 mod split;
+mod wait;
 pub use split::{SharedMut, split_range};
 
 type Job = *const (dyn Fn(usize) + Sync);
@@ -228,15 +229,7 @@ pub fn run_parts(parts: usize, f: &(dyn Fn(usize) + Sync)) {
     IN_JOB.with(|flag| flag.set(true));
     work(shared, generation, 0);
     IN_JOB.with(|flag| flag.set(false));
-    let mut spins = 0u32;
-    while shared.done.load(Ordering::Acquire) != parts {
-        spins += 1;
-        if spins < 2_000 {
-            std::hint::spin_loop();
-        } else {
-            thread::yield_now();
-        }
-    }
+    wait::spin_until(|| shared.done.load(Ordering::Acquire) == parts);
     if shared.panicked.swap(false, Ordering::Relaxed) {
         panic!("a neurust worker thread panicked");
     }
