@@ -107,9 +107,10 @@ impl Fit<'_, '_> {
         let mut rng = Rng::new(seed.unwrap_or_else(crate::rng::next_seed));
         let mut ws = Workspace::new(model, batch_size.min(train_rows), true)?;
         let feat = x.ncols();
-        // Two batch buffers: a worker copies the next batch into one while a step reads the
-        // other (`parallel::with_background`).
-        let mut xbs = [(); 2].map(|_| Array2::<f32>::zeros((batch_size.min(train_rows), feat)));
+        let mut xb = Array2::<f32>::zeros((batch_size.min(train_rows), feat));
+        // The next batch, which a worker copies while a step reads `xb`
+        // (`parallel::with_background`); the two swap after each step.
+        let mut next = xb.clone();
         let mut tb = TargetBuf::for_targets(&targets);
         let mut order: Vec<usize> = (0..train_rows).collect();
         let rows_x = batch::training_rows(x.view(), train_rows);
@@ -141,8 +142,7 @@ impl Fit<'_, '_> {
             logs.clear();
             sums.iter_mut().for_each(|s| *s = 0.0);
             let (mut loss_sum, mut seen) = (0.0f64, 0usize);
-            let chunks: Vec<&[usize]> = order.chunks(batch_size).collect();
-            for (step, &chunk) in chunks.iter().enumerate() {
+            for (step, chunk) in order.chunks(batch_size).enumerate() {
                 if take_interrupt() || stop.as_ref().is_some_and(|h| h.is_stopped()) {
                     interrupted = Some(format!(
                         "epoch {}/{epochs}, batch {step}/{steps}",
@@ -151,12 +151,6 @@ impl Fit<'_, '_> {
                     break 'epochs;
                 }
                 let rows = chunk.len();
-                let [even, odd] = &mut xbs;
-                let (xb, next) = if step % 2 == 0 {
-                    (even, odd)
-                } else {
-                    (odd, even)
-                };
                 if step == 0 {
                     batch::gather(rows_x.view(), chunk, xb.view_mut());
                 }
@@ -175,13 +169,14 @@ impl Fit<'_, '_> {
                     model.layers.iter_mut().for_each(|l| l.update_state());
                     loss
                 };
-                loss_sum += match chunks.get(step + 1) {
-                    Some(&idx) => parallel::with_background(
+                loss_sum += match order.chunks(batch_size).nth(step + 1) {
+                    Some(idx) => parallel::with_background(
                         &mut || batch::gather(rows_x.view(), idx, next.view_mut()),
                         step_fn,
                     ),
                     None => step_fn(),
                 };
+                std::mem::swap(&mut xb, &mut next);
                 seen += rows;
                 logs.set("loss", loss_sum / seen as f64);
                 for (m, sum) in compiled_keys(&names).zip(&sums) {
