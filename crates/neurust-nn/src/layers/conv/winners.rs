@@ -22,18 +22,20 @@ pub(crate) fn fits(g: &Geometry) -> bool {
     tiles(&g.h) && tiles(&g.w) && g.h.window * g.w.window < NONE as usize
 }
 
-/// The flat offset (channel 0) of input row `iy`, column `ix`.
-#[inline(always)]
-fn at(g: &Geometry, iy: usize, ix: usize) -> usize {
-    (iy * g.w.input + ix) * g.channels
-}
-
-/// The flat offset of position `k` (row-major in the window) of pooled position `p`.
-#[inline(always)]
-fn cell(g: &Geometry, p: usize, k: usize) -> usize {
-    let (oy, ox) = (p / g.w.output, p % g.w.output);
-    let (kh, kw) = (g.h.window, g.w.window);
-    at(g, oy * kh + k / kw, ox * kw + k % kw)
+/// The flat offset (channel 0) of the top left of each pooled position's window, with the
+/// offset of each window position (row-major) from it: the same cells for every window,
+/// found without a division per cell.
+fn windows(
+    g: &Geometry,
+) -> (
+    impl Iterator<Item = usize>,
+    impl DoubleEndedIterator<Item = usize> + Clone,
+) {
+    let (kh, kw, c, row) = (g.h.window, g.w.window, g.channels, g.w.input * g.channels);
+    let (oh, ow) = (g.h.output, g.w.output);
+    let tops = (0..oh).flat_map(move |oy| (0..ow).map(move |ox| (oy * kh * row) + ox * kw * c));
+    let cells = (0..kh).flat_map(move |ky| (0..kw).map(move |kx| ky * row + kx * c));
+    (tops, cells)
 }
 
 /// `out` (one sample's pooled values) = the maximum of each window of `y` (its convolution
@@ -71,36 +73,83 @@ fn pool_with(
 ) {
     let c = g.channels;
     let n = g.h.window * g.w.window;
-    for (p, (out, won)) in out
-        .chunks_exact_mut(c)
-        .zip(won.chunks_exact_mut(c))
-        .enumerate()
-    {
-        let first = &y[cell(g, p, 0)..][..c];
-        for ((o, &v), &b) in out.iter_mut().zip(first).zip(bias) {
-            *o = value(v, b);
+    let (tops, cells) = windows(g);
+    let chunks = out.chunks_exact_mut(c).zip(won.chunks_exact_mut(c));
+    for ((out, won), top) in chunks.zip(tops) {
+        // Sixteen channels at a time (a vector), each one's maximum and winner kept in
+        // registers over the window: storing them after every window position would chain
+        // each position to the one before through memory.
+        let groups = c / LANES * LANES;
+        for at in (0..groups).step_by(LANES) {
+            let pooled = (&mut out[at..], &mut won[at..]);
+            pool_lanes::<LANES>(&y[top + at..], cells.clone(), &bias[at..], pooled, &value);
         }
-        won.fill(0);
-        for k in 1..n {
-            let v = &y[cell(g, p, k)..][..c];
-            for (((o, w), &v), &b) in out.iter_mut().zip(won.iter_mut()).zip(v).zip(bias) {
-                let v = value(v, b);
-                *w = if v > *o { k as u8 } else { *w };
-                *o = o.max(v);
-            }
+        for at in groups..c {
+            let pooled = (&mut out[at..], &mut won[at..]);
+            pool_lanes::<1>(&y[top + at..], cells.clone(), &bias[at..], pooled, &value);
         }
         if relu {
             continue;
         }
         won.fill(NONE);
         // Backwards, so that the first position holding the maximum is the last written.
-        for k in (0..n).rev() {
-            let v = &y[cell(g, p, k)..][..c];
+        for (k, cell) in (0..n).rev().zip(cells.clone().rev()) {
+            let v = &y[top + cell..][..c];
             for (((w, &o), &v), &b) in won.iter_mut().zip(&*out).zip(v).zip(bias) {
                 *w = if value(v, b) == o { k as u8 } else { *w };
             }
         }
     }
+}
+
+/// Channels pooled together, a vector of `f32` under AVX-512.
+const LANES: usize = 16;
+
+/// The first `N` channels of one window: `out` = their maximum, `won` = the first window
+/// position holding it (the last one greater than every position before it), with `y` from the
+/// window's top left, `cells` the offsets of its positions and each value read as
+/// `value(v, bias)`.
+#[inline(always)]
+fn pool_lanes<const N: usize>(
+    y: &[f32],
+    mut cells: impl Iterator<Item = usize>,
+    bias: &[f32],
+    (out, won): (&mut [f32], &mut [u8]),
+    value: &impl Fn(f32, f32) -> f32,
+) {
+    let bias: &[f32; N] = bias[..N].try_into().expect("N channels");
+    let mut max = read(
+        y,
+        cells.next().expect("a window has positions"),
+        bias,
+        value,
+    );
+    let mut winner = [0u8; N];
+    for (k, cell) in (1u8..).zip(cells) {
+        let v = read(y, cell, bias, value);
+        for i in 0..N {
+            winner[i] = if v[i] > max[i] { k } else { winner[i] };
+            max[i] = max[i].max(v[i]);
+        }
+    }
+    out[..N].copy_from_slice(&max);
+    won[..N].copy_from_slice(&winner);
+}
+
+/// `N` values of `y` from `cell`, each read as `value(v, bias)`.
+#[inline(always)]
+fn read<const N: usize>(
+    y: &[f32],
+    cell: usize,
+    bias: &[f32; N],
+    value: &impl Fn(f32, f32) -> f32,
+) -> [f32; N] {
+    let v: &[f32; N] = y[cell..][..N].try_into().expect("N channels");
+    let mut read = [0.0; N];
+    for i in 0..N {
+        read[i] = value(v[i], bias[i]);
+    }
+    read
 }
 
 /// `dy` (one sample's convolution output gradient, overwritten) from the pooled values `out`,
