@@ -156,6 +156,15 @@ fn pooling_inside_the_convolution_matches_the_two_layers_bit_for_bit() {
         MaxPooling2D::new([2, 2]),
         "32 filters",
     );
+    // More than 64 channels (the bias gradient's widest sums, then single lanes), on an
+    // 11×11 output whose last row and column no window covers, as the convnet's second layer.
+    compare(
+        [13, 13, 4],
+        5,
+        relu(70, [3, 3]),
+        MaxPooling2D::new([2, 2]),
+        "70 filters",
+    );
 }
 
 #[test]

@@ -168,23 +168,55 @@ pub(super) fn unpool(
 ) {
     let c = g.channels;
     let (kh, kw) = (g.h.window, g.w.window);
-    // The rows and columns past the last window receive no gradient.
-    let (covered_rows, covered_cols) = (g.h.output * kh, g.w.output * kw);
-    for (iy, line) in dy.chunks_exact_mut(g.w.input * c).enumerate() {
-        for (ix, dst) in line.chunks_exact_mut(c).enumerate() {
-            if iy < covered_rows && ix < covered_cols {
-                let p = (iy / kh * g.w.output + ix / kw) * c;
-                let k = ((iy % kh) * kw + ix % kw) as u8;
-                let lanes = dst.iter_mut().zip(&out[p..][..c]).zip(&won[p..][..c]);
-                for (((dst, &o), &w), &d) in lanes.zip(&dout[p..][..c]) {
-                    // `0.0 + d`, as the pooling's backward pass adds to zero (so -0 becomes 0).
-                    let pass = w == k && (!relu || o > 0.0);
-                    *dst = if pass { 0.0 + d } else { 0.0 };
+    let mut lines = dy.chunks_exact_mut(g.w.input * c);
+    for oy in 0..g.h.output {
+        for ky in 0..kh {
+            let line = lines.next().expect("pooled windows lie inside the input");
+            // The columns past the last window receive no gradient (nor do the rows, below).
+            let (covered, rest) = line.split_at_mut(g.w.output * kw * c);
+            for (ox, window) in covered.chunks_exact_mut(kw * c).enumerate() {
+                let p = (oy * g.w.output + ox) * c;
+                for (kx, dst) in window.chunks_exact_mut(c).enumerate() {
+                    let k = (ky * kw + kx) as u8;
+                    let lanes = dst.iter_mut().zip(&out[p..][..c]).zip(&won[p..][..c]);
+                    for (((dst, &o), &w), &d) in lanes.zip(&dout[p..][..c]) {
+                        // `0.0 + d`, as the pooling's backward pass adds to zero (so -0
+                        // becomes 0).
+                        let pass = w == k && (!relu || o > 0.0);
+                        *dst = if pass { 0.0 + d } else { 0.0 };
+                    }
                 }
-            } else {
-                dst.fill(0.0);
             }
-            bias_grad.iter_mut().zip(&*dst).for_each(|(b, &d)| *b += d);
+            rest.fill(0.0);
         }
     }
+    lines.for_each(|line| line.fill(0.0));
+    // Up to 64 channels at a time (four vectors, four independent sums), kept in registers
+    // over all rows: adding each row to `bias_grad` in memory would chain every row to the
+    // one before through a store and a load.
+    let mut at = 0;
+    while at < c {
+        let (rows, sum) = (&dy[at..], &mut bias_grad[at..]);
+        at += match c - at {
+            64.. => sum_rows::<64>(rows, c, sum),
+            32.. => sum_rows::<32>(rows, c, sum),
+            16.. => sum_rows::<16>(rows, c, sum),
+            _ => sum_rows::<1>(rows, c, sum),
+        };
+    }
+}
+
+/// `sum[..N] +=` the first `N` values of each row of `rows` (rows `c` apart), in order;
+/// returns `N`.
+#[inline(always)]
+fn sum_rows<const N: usize>(rows: &[f32], c: usize, sum: &mut [f32]) -> usize {
+    let mut acc: [f32; N] = sum[..N].try_into().expect("N channels");
+    for row in rows.chunks(c) {
+        let row: &[f32; N] = row[..N].try_into().expect("N channels");
+        for i in 0..N {
+            acc[i] += row[i];
+        }
+    }
+    sum[..N].copy_from_slice(&acc);
+    N
 }
