@@ -33,20 +33,21 @@ pub(super) fn plan(layers: &mut [Box<dyn Layer>], active: &[usize]) -> Vec<Optio
 }
 
 /// The forward pass of a planned pair on `rows` rows of `input`: `layer` is the convolution,
-/// `outputs` the buffers from its own output on (the pooling's next). While training, the
-/// convolution's own output is not written: the backward pass needs only the pooled values.
+/// `outputs` the buffers from its own output on (the pooling's next). The convolution's own
+/// output is written only when `keep_own` (every layer's output is asked for): the backward
+/// pass needs only the pooled values, and so does the layer after the pooling.
 pub(super) fn forward(
     layer: &mut dyn Layer,
     pool: &Geometry,
     input: ArrayView2<f32>,
     outputs: &mut [Array2<f32>],
     rows: usize,
-    training: bool,
+    keep_own: bool,
 ) {
     let [own, pooled, ..] = outputs else {
         unreachable!("a planned pair has two outputs")
     };
-    let own = (!training).then(|| own.slice_mut(s![..rows, ..]));
+    let own = keep_own.then(|| own.slice_mut(s![..rows, ..]));
     let conv = self::conv(layer).expect("planned");
     conv.forward_pooled(pool, input, own, pooled.slice_mut(s![..rows, ..]));
 }

@@ -45,7 +45,7 @@ impl Sequential {
             .iter()
             .map(|shape| ArrayD::zeros(IxDyn(&[&[rows][..], shape].concat())))
             .collect();
-        let mut ws = Workspace::new(self, CHUNK.min(rows.max(1)), false)?;
+        let mut ws = Workspace::new(self, CHUNK.min(rows.max(1)), false)?.with_every_output();
         let mut rng = Rng::new(0);
         for start in (0..rows).step_by(CHUNK) {
             let end = (start + CHUNK).min(rows);

@@ -19,9 +19,11 @@ pub(crate) struct Workspace {
     acts: Vec<Array2<f32>>,
     grads: Vec<Array2<f32>>,
     fused: bool,
-    /// Per active layer, the pooling it runs for the next one (`fusion.rs`). While training,
-    /// such a convolution's own output buffer is not written (nothing reads it).
+    /// Per active layer, the pooling it runs for the next one (`fusion.rs`). Such a
+    /// convolution's own output buffer is written only with `every_output`.
     pools: Vec<Option<Geometry>>,
+    /// Whether [`outputs`](Self::outputs) will be read: every layer's output is written.
+    every_output: bool,
     /// Subnormals read and written as zero on this thread while the workspace lives, as on
     /// the worker threads (`subnormal.rs`).
     _flush: FlushSubnormals,
@@ -63,8 +65,15 @@ impl Workspace {
             grads,
             fused,
             pools,
+            every_output: false,
             _flush: FlushSubnormals::new(),
         })
+    }
+
+    /// This workspace, writing every layer's output for [`outputs`](Self::outputs).
+    pub fn with_every_output(mut self) -> Self {
+        self.every_output = true;
+        self
     }
 
     /// Runs the layers on `x` (at most the capacity's rows); returns the predictions.
@@ -89,7 +98,7 @@ impl Workspace {
             };
             let layer = model.layers[self.active[j]].as_mut();
             if let Some(pool) = &self.pools[j] {
-                fusion::forward(layer, pool, input, rest, rows, self.training);
+                fusion::forward(layer, pool, input, rest, rows, self.every_output);
                 j += 2;
                 continue;
             }
@@ -102,8 +111,9 @@ impl Workspace {
             .slice(s![..rows, ..])
     }
 
-    /// After [`forward`](Self::forward): the output of each layer that computes something, by
-    /// the layer's index in the model, `rows` rows of it.
+    /// After [`forward`](Self::forward) on a workspace [`with_every_output`](Self::with_every_output):
+    /// the output of each layer that computes something, by the layer's index in the model,
+    /// `rows` rows of it.
     pub fn outputs(&self, rows: usize) -> impl Iterator<Item = (usize, ArrayView2<'_, f32>)> {
         self.active
             .iter()
