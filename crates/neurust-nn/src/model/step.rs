@@ -111,10 +111,12 @@ impl Workspace {
             .slice(s![..rows, ..])
     }
 
-    /// After [`forward`](Self::forward) on a workspace [`with_every_output`](Self::with_every_output):
-    /// the output of each layer that computes something, by the layer's index in the model,
-    /// `rows` rows of it.
+    /// After [`forward`](Self::forward), on a workspace built
+    /// [`with_every_output`](Self::with_every_output) (else a pooled convolution's own output
+    /// is never written): the output of each layer that computes something, by the layer's
+    /// index in the model, `rows` rows of it.
     pub fn outputs(&self, rows: usize) -> impl Iterator<Item = (usize, ArrayView2<'_, f32>)> {
+        debug_assert!(self.every_output, "outputs() needs with_every_output()");
         self.active
             .iter()
             .zip(&self.acts)
